@@ -1,0 +1,107 @@
+"""Importers: turn a source (gallery text, JSON document, folder) into plain :class:`Gallery`.
+
+`load_path` is the one entry point; it picks the importer by what the path is, and fills in
+the gallery's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.errors import InputError
+from reader.importers.jsondoc import parse_gallery_json
+from reader.importers.lang import check_lang, detect_lang
+from reader.importers.text import parse_gallery_text
+from reader.model import Gallery
+
+MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a gallery text is a few KB; 2 MiB is far past any real one
+TEXT_SUFFIXES = {".txt", ".text", ""}
+JSON_SUFFIXES = {".json"}
+
+
+@dataclass
+class Loaded:
+    """One source's outcome: a gallery, or the error that stopped it."""
+
+    source: str
+    gallery: Gallery | None = None
+    error: InputError | None = None
+
+
+def decode_source(data: bytes, source: str) -> str:
+    """Bytes of a text source → str, refusing what is not a UTF-8 text."""
+    if not data.strip():
+        raise InputError("the file is empty", source=source)
+    if len(data) > MAX_SOURCE_BYTES:
+        raise InputError(f"the file is {len(data):,} bytes; a gallery text may be at most "
+                         f"{MAX_SOURCE_BYTES:,}", source=source)
+    if b"\x00" in data:
+        line = data.count(b"\n", 0, data.index(b"\x00")) + 1
+        raise InputError("this is a binary file, not a gallery text", source=source, line=line)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = data.count(b"\n", 0, e.start) + 1
+        raise InputError(f"not UTF-8 text (byte 0x{data[e.start]:02x} at offset {e.start}); "
+                         "save the file as UTF-8", source=source, line=line) from None
+
+
+def parse_source(data: bytes, source: str, *, kind: str = "text",
+                 lang: str | None = None) -> Gallery:
+    """Parse one source's bytes; ``kind`` is "text" or "json"."""
+    text = decode_source(data, source)
+    if kind == "json":
+        gallery = parse_gallery_json(text, source=source)
+    else:
+        gallery = parse_gallery_text(text, source=source)
+    if lang:
+        gallery.lang = check_lang(lang, source=source)
+    elif not gallery.lang:
+        gallery.lang = detect_lang(gallery)
+    return gallery
+
+
+def _load_file(path: Path, lang: str | None) -> Gallery:
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in TEXT_SUFFIXES | JSON_SUFFIXES:
+        raise InputError(f"cannot import a {suffix!r} file (gallery texts are .txt, "
+                         "documents .json)", source=source)
+    size = path.stat().st_size
+    if size > MAX_SOURCE_BYTES:
+        raise InputError(f"the file is {size:,} bytes; a gallery text may be at most "
+                         f"{MAX_SOURCE_BYTES:,}", source=source)
+    data = path.read_bytes()
+    gallery = parse_source(data, source, kind="json" if suffix in JSON_SUFFIXES else "text",
+                           lang=lang)
+    if gallery.source is None or suffix not in JSON_SUFFIXES:
+        gallery.source = str(path.resolve())
+    return gallery
+
+
+def load_path(path: str | Path, *, lang: str | None = None) -> list[Loaded]:
+    """Every gallery a path holds: a file gives one; a folder gives one per gallery file in it."""
+    p = Path(path)
+    if not p.exists():
+        return [Loaded(str(path), error=InputError("no such file or folder", source=str(path)))]
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir()
+                       if f.is_file() and not f.is_symlink() and not f.name.startswith(".")
+                       and f.suffix.lower() in (TEXT_SUFFIXES - {""}) | JSON_SUFFIXES)
+        if not files:
+            return [Loaded(str(path), error=InputError(
+                "the folder holds no gallery texts (.txt) or documents (.json)",
+                source=str(path)))]
+        return [_load_one(f, lang) for f in files]
+    return [_load_one(p, lang)]
+
+
+def _load_one(path: Path, lang: str | None) -> Loaded:
+    try:
+        return Loaded(str(path), gallery=_load_file(path, lang))
+    except InputError as e:
+        return Loaded(str(path), error=e)
+    except OSError as e:
+        return Loaded(str(path), error=InputError(f"cannot read: {e.strerror}",
+                                                  source=str(path)))

@@ -1,0 +1,25 @@
+"""The JSON API: `GET /api/galleries` and `GET /api/galleries/<slug>`."""
+
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+
+from reader.document import gallery_document, summary_document
+from reader.web.context import gallery_or_404, library
+
+bp = Blueprint("api", __name__)
+
+
+@bp.get("/galleries")
+def galleries():
+    return jsonify([summary_document(s) for s in library().list()])
+
+
+@bp.get("/galleries/<slug>")
+def gallery(slug: str):
+    return jsonify(gallery_document(gallery_or_404(slug)))
+
+
+@bp.errorhandler(404)
+def not_found(e):
+    return jsonify({"error": e.description}), 404
