@@ -10,7 +10,8 @@ from reader.importers.lang import check_lang
 from reader.model import Gallery, GalleryWarning, Item
 
 
-def _str(doc: dict, key: str, source: str, *, required: bool = False, where: str = "") -> str | None:
+def _str(doc: dict, key: str, source: str, *, required: bool = False,
+         where: str = "") -> str | None:
     value = doc.get(key)
     name = f"{where}{key}"
     if value is None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from enum import Enum, auto
 
 from reader.errors import InputError
-from reader.model import Gallery, Item, GalleryWarning
+from reader.model import Gallery, GalleryWarning, Item
 
 MAX_LINE_CHARS = 20_000
 
@@ -131,6 +131,10 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
         e.source = source
         raise
     warnings: list[GalleryWarning] = []
+
+    def warn(line: int | None, message: str) -> None:
+        warnings.append(GalleryWarning(line, message))
+
     content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.FURNITURE)]
     if not content:
         raise InputError("the file has no text", source=source, line=None)
@@ -153,16 +157,16 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
             above.kind, above.caption, above.credit = Kind.CAPTION, above.text, ln.credit
             ln.used = True
         else:
-            warnings.append(GalleryWarning(ln.number, f"credit {ln.text!r} has no caption above it; "
-                                               "ignored"))
+            warn(ln.number, f"credit {ln.text!r} has no caption above it; "
+                 "ignored")
             ln.used = True
 
     # A cut-off ending: the last line stops mid-word, or an unclosed bracket ends the file.
     last = content[-1]
     captions = [ln for ln in content if ln.kind is Kind.CAPTION]
     if last.kind is Kind.CAPTION and last.unclosed:
-        warnings.append(GalleryWarning(last.number, "the text stops inside a credit bracket (cut off?); "
-                                             f"photo {_clip(last.caption or '')!r} not imported"))
+        warn(last.number, "the text stops inside a credit bracket (cut off?); "
+             f"photo {_clip(last.caption or '')!r} not imported")
         last.kind, last.used = Kind.TEXT, True
         captions.pop()
     elif last.kind is Kind.TEXT and captions and last.number > captions[-1].number:
@@ -171,8 +175,8 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
         if last.bulleted or not _ends_sentence(last.text) or (
             same_block and prev.kind is Kind.CAPTION
         ):
-            warnings.append(GalleryWarning(last.number, "the text stops here without a caption's credit "
-                                                 f"(cut off?); {_clip(last.text)!r} not imported"))
+            warn(last.number, "the text stops here without a caption's credit "
+                 f"(cut off?); {_clip(last.text)!r} not imported")
             last.used = True
 
     # Header and breadcrumb.
@@ -204,7 +208,7 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
         content[head].used = True
     elif section and content[0].used and _HEADER.match(content[0].text):
         title, section = section, None
-        warnings.append(GalleryWarning(content[0].number, "no title line; the header's text is used"))
+        warn(content[0].number, "no title line; the header's text is used")
     if not captions:
         raise InputError("no photos found (a photo is a caption ending in a credit such as "
                          "[Name/Agency] or (AP Photo/Name))", source=source)
@@ -248,10 +252,10 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
         if desc is not None:
             desc.used = True
         if cap.unclosed:
-            warnings.append(GalleryWarning(cap.number, "credit bracket is not closed; "
-                                                f"credit taken as {cap.credit!r}"))
+            warn(cap.number, "credit bracket is not closed; "
+                 f"credit taken as {cap.credit!r}")
         if not cap.credit:
-            warnings.append(GalleryWarning(cap.number, "photo has no credit"))
+            warn(cap.number, "photo has no credit")
         items.append(Item(position=len(items) + 1, caption=(cap.caption or "").strip(),
                           credit=cap.credit or None, alt=desc.text if desc else None))
         cap.used = True

@@ -32,7 +32,11 @@ def create_app(test_config: dict[str, Any] | None = None,
         library.save(sample_gallery())
 
     from reader.web import api, pages
+    from reader.web.media import item_media
 
+    app.add_template_global(item_media)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
+    # Features that add media to each photo register here, each with its own blueprint and
+    # media provider (see reader/web/media.py).
     return app

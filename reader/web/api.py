@@ -6,6 +6,7 @@ from flask import Blueprint, jsonify
 
 from reader.document import gallery_document, summary_document
 from reader.web.context import gallery_or_404, library
+from reader.web.media import item_media
 
 bp = Blueprint("api", __name__)
 
@@ -17,7 +18,7 @@ def galleries():
 
 @bp.get("/galleries/<slug>")
 def gallery(slug: str):
-    return jsonify(gallery_document(gallery_or_404(slug)))
+    return jsonify(gallery_document(gallery_or_404(slug), item_media))
 
 
 @bp.errorhandler(404)

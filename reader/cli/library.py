@@ -1,8 +1,4 @@
-"""The `reader` command: everything the reader does, from a terminal.
-
-Bad input is reported as one line naming the file and line (or field), with exit status 1;
-never a traceback.
-"""
+"""Library commands: import, list, show, delete, serve."""
 
 from __future__ import annotations
 
@@ -12,59 +8,8 @@ from pathlib import Path
 
 import click
 
+from reader.cli import Context, fail, instance_for_command, main, pass_ctx
 from reader.errors import InputError, NotFound
-from reader.instance import ENV_VAR, instance_dir
-from reader.store import Library
-
-
-class Context:
-    def __init__(self, instance: str | None):
-        self.use(instance)
-
-    def use(self, instance: str | None) -> None:
-        self.instance = instance_dir(instance)
-        self._library: Library | None = None
-
-    @property
-    def library(self) -> Library:
-        if self._library is None:
-            self._library = Library.in_instance(self.instance)
-        return self._library
-
-
-pass_ctx = click.make_pass_decorator(Context)
-
-
-def fail(message: str) -> None:
-    click.echo(f"reader: {message}", err=True)
-    sys.exit(1)
-
-
-instance_option = click.option(
-    "--instance", metavar="DIR", envvar=ENV_VAR, show_envvar=True,
-    help="Folder that holds the library and caches (default: a per-user data folder).",
-)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@instance_option
-@click.version_option(package_name="gallery-reader")
-@click.pass_context
-def main(ctx: click.Context, instance: str | None) -> None:
-    """An accessible text-and-audio reader for news photo galleries."""
-    ctx.obj = Context(instance)
-
-
-def _subcommand_instance(f):
-    """Let every command take --instance too (`reader list --instance DIR`)."""
-
-    def callback(ctx: click.Context, _param, value):
-        if value:
-            ctx.find_object(Context).use(value)
-        return value
-
-    return click.option("--instance", metavar="DIR", expose_value=False, callback=callback,
-                        is_eager=True, help="Folder that holds the library and caches.")(f)
 
 
 @main.command("import")
@@ -72,7 +17,7 @@ def _subcommand_instance(f):
 @click.option("--json", "as_json", is_flag=True, help="Print one gallery document per line.")
 @click.option("--lang", metavar="TAG", help="The galleries' language (BCP 47), instead of "
                                              "detecting it.")
-@_subcommand_instance
+@instance_for_command
 @pass_ctx
 def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
     """Import gallery texts, JSON documents, or folders of them.
@@ -109,7 +54,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
 
 
 @main.command("list")
-@_subcommand_instance
+@instance_for_command
 @pass_ctx
 def list_(ctx: Context) -> None:
     """List the galleries in the library, newest first."""
@@ -123,7 +68,7 @@ def list_(ctx: Context) -> None:
 @main.command()
 @click.argument("slug")
 @click.option("--json", "as_json", is_flag=True, help="Print the gallery document.")
-@_subcommand_instance
+@instance_for_command
 @pass_ctx
 def show(ctx: Context, slug: str, as_json: bool) -> None:
     """Show one gallery: its text and every photo's description, caption and credit."""
@@ -156,7 +101,7 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
 
 @main.command()
 @click.argument("slug")
-@_subcommand_instance
+@instance_for_command
 @pass_ctx
 def delete(ctx: Context, slug: str) -> None:
     """Delete a gallery from the library."""
@@ -171,7 +116,7 @@ def delete(ctx: Context, slug: str) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int)
-@_subcommand_instance
+@instance_for_command
 @pass_ctx
 def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     """Serve the reader with a production WSGI server (waitress).
@@ -187,6 +132,3 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
                f"(library: {ctx.library.path})")
     waitress.serve(app, host=host, port=port, threads=threads, ident="gallery-reader")
 
-
-if __name__ == "__main__":
-    main()

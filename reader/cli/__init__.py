@@ -1,0 +1,75 @@
+"""The `reader` command: everything the reader does, from a terminal.
+
+The group and its shared pieces live here; each family of commands has its own module
+(`library`, …) and is registered at the bottom.
+
+Bad input is reported as one line naming the file and line (or field), with exit status 1;
+never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from reader.instance import ENV_VAR, instance_dir
+from reader.store import Library
+
+
+class Context:
+    def __init__(self, instance: str | None):
+        self.use(instance)
+
+    def use(self, instance: str | None) -> None:
+        self.instance = instance_dir(instance)
+        self._library: Library | None = None
+
+    @property
+    def library(self) -> Library:
+        if self._library is None:
+            self._library = Library.in_instance(self.instance)
+        return self._library
+
+
+pass_ctx = click.make_pass_decorator(Context)
+
+
+def fail(message: str) -> None:
+    click.echo(f"reader: {message}", err=True)
+    sys.exit(1)
+
+
+instance_option = click.option(
+    "--instance", metavar="DIR", envvar=ENV_VAR, show_envvar=True,
+    help="Folder that holds the library and caches (default: a per-user data folder).",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@instance_option
+@click.version_option(package_name="gallery-reader")
+@click.pass_context
+def main(ctx: click.Context, instance: str | None) -> None:
+    """An accessible text-and-audio reader for news photo galleries."""
+    ctx.obj = Context(instance)
+
+
+def instance_for_command(f):
+    """Let every command take --instance too (`reader list --instance DIR`)."""
+
+    def callback(ctx: click.Context, _param, value):
+        if value:
+            ctx.find_object(Context).use(value)
+        return value
+
+    return click.option("--instance", metavar="DIR", expose_value=False, callback=callback,
+                        is_eager=True, help="Folder that holds the library and caches.")(f)
+
+
+def register() -> None:
+    """Attach every command family to the group (import order is the help's order)."""
+    from reader.cli import library  # noqa: F401  (its decorators attach the commands)
+
+
+register()
