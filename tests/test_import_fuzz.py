@@ -1,0 +1,83 @@
+"""Property: whatever text it is given, the importer returns a gallery or raises its own
+InputError (with a line number where one applies), never anything else."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.errors import InputError
+from reader.importers import parse_source
+from reader.importers.text import parse_gallery_text
+from tests.conftest import SEED
+
+SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
+
+# Characters the format cares about, mixed with anything at all.
+SPICY = st.sampled_from(list("[]()|•-\n\r\t \ufeff\u00a0\x00\x07") + ["Published On ", " date ",
+                                                                     "Advertisement", "AP Photo/"])
+TEXT = st.lists(st.one_of(st.text(max_size=40), SPICY), max_size=60).map("".join)
+
+
+def check(text: str) -> None:
+    try:
+        g = parse_gallery_text(text, source="fuzz.txt")
+    except InputError as e:
+        assert e.source == "fuzz.txt"
+        assert str(e).startswith("fuzz.txt")
+        return
+    assert g.title.strip() and g.items
+    assert [i.position for i in g.items] == list(range(1, len(g.items) + 1))
+    for item in g.items:
+        assert item.caption == item.caption.strip()
+        assert item.credit is None or item.credit == item.credit.strip()
+    for w in g.warnings:
+        assert w.line is None or 1 <= w.line <= len(text.splitlines())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(TEXT)
+def test_arbitrary_text(text):
+    check(text)
+
+
+@st.composite
+def mutated_seed(draw):
+    lines = list(SEED_LINES)
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["drop", "dup", "cut", "insert", "swap", "truncate"]))
+        if not lines:
+            break
+        i = draw(st.integers(0, len(lines) - 1))
+        if op == "drop":
+            del lines[i]
+        elif op == "dup":
+            lines.insert(i, lines[i])
+        elif op == "cut":
+            lines[i] = lines[i][: draw(st.integers(0, len(lines[i])))]
+        elif op == "insert":
+            lines.insert(i, draw(TEXT))
+        elif op == "swap":
+            j = draw(st.integers(0, len(lines) - 1))
+            lines[i], lines[j] = lines[j], lines[i]
+        elif op == "truncate":
+            lines = lines[: i + 1]
+    sep = draw(st.sampled_from(["\n", "\r\n", "\r"]))
+    return sep.join(lines)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_seed())
+def test_mutations_of_the_seed(text):
+    check(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.binary(max_size=400))
+def test_arbitrary_bytes_through_the_whole_import(data):
+    try:
+        g = parse_source(data, "fuzz.bin")
+    except InputError as e:
+        assert str(e).startswith("fuzz.bin")
+    else:
+        assert g.items and g.lang

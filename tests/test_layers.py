@@ -1,0 +1,20 @@
+"""Lower layers never import higher ones: the model, importers and store know no Flask."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+LOWER = ["reader.model", "reader.errors", "reader.importers", "reader.store",
+         "reader.document", "reader.sample"]
+
+
+def test_lower_layers_do_not_load_flask_or_the_web_layer():
+    code = ("import sys\n"
+            f"for m in {LOWER!r}: __import__(m)\n"
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('flask', 'werkzeug')"
+            " or m.startswith('reader.web') or m.startswith('reader.cli'))\n"
+            "print(','.join(bad))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
