@@ -147,7 +147,12 @@
         var newMain = doc.getElementById("main");
         var main = document.getElementById("main");
         if (!newMain || !main || !doc.querySelector(".photo-page")) throw new Error("not a photo page");
-        main.innerHTML = newMain.innerHTML;
+        // Move the parsed nodes across (no HTML strings are re-parsed; scripts stay inert).
+        var fresh = Array.prototype.map.call(newMain.childNodes, function (node) {
+          return document.importNode(node, true);
+        });
+        while (main.firstChild) main.removeChild(main.firstChild);
+        fresh.forEach(function (node) { main.appendChild(node); });
         document.title = doc.title;
         shownPhoto = url.split("#")[0];
         if (!options.fromHistory) window.history.pushState({ photo: shownPhoto }, "", url);

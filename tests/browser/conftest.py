@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from reader.importers import parse_source
@@ -21,8 +22,6 @@ from reader.sample import sample_gallery
 from reader.store import Library
 from reader.web import create_app
 from tests.conftest import ROOT, SEED
-
-playwright_api = pytest.importorskip("playwright.sync_api", reason="playwright is a test extra")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -66,7 +65,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
 def browser():
     if not CHROMIUM.exists() and not shutil.which("chromium"):
         pytest.fail("Debian's chromium is missing: run ./scripts/setup --test")
-    with playwright_api.sync_playwright() as p:
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
             yield b

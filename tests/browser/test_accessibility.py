@@ -419,6 +419,34 @@ def test_the_page_background_and_text_follow_the_system_scheme_by_default(browse
         assert contrast_ratio(fg, bg) >= 7
 
 
+def test_prefers_contrast_more_turns_secondary_text_to_full_contrast(browser, site):
+    colours = {}
+    for contrast in ("no-preference", "more"):
+        ctx = browser.new_context(contrast=contrast)
+        page = ctx.new_page()
+        page.goto(site.url("/"))
+        colours[contrast] = page.evaluate("""() => [document.body, document.querySelector(
+            '.meta')].map(e => getComputedStyle(e).color)""")
+        ctx.close()
+    body, meta = colours["more"]
+    assert meta == body  # dates and counts in the text colour itself
+    assert colours["no-preference"][1] != colours["no-preference"][0]
+
+
+def test_axe_harness_reports_a_real_violation(browser):
+    """The harness can fail: thin grey text, as galleries so often have, is caught."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    try:
+        page.set_content("""<!doctype html><html lang="en"><title>t</title><main>
+            <p id="thin">Grey caption text</p></main></html>""")
+        page.evaluate("document.getElementById('thin').style.color = '#767676'")
+        found = axe_violations(page)
+    finally:
+        ctx.close()
+    assert [v.split(" ")[0] for v in found] == ["color-contrast-enhanced"]
+
+
 def test_no_inline_scripts_or_styles(browser, site):
     ctx = new_context(browser, site)
     page = ctx.new_page()
