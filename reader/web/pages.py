@@ -19,6 +19,7 @@ from markupsafe import Markup
 from werkzeug.exceptions import HTTPException
 
 from reader.web import settings as settings_model
+from reader.web.assets import page_scripts, page_stylesheets
 from reader.web.context import gallery_or_404, library
 from reader.web.shortcuts import shortcuts
 
@@ -66,6 +67,8 @@ def page_context():
         "ui": Markup(""),
         "text_direction": text_direction,
         "settings_groups": settings_model.groups,
+        "page_scripts": page_scripts,
+        "page_stylesheets": page_stylesheets,
         "settings_url": url_for("pages.settings", next=current)
         if request.endpoint != "pages.settings" else url_for("pages.settings"),
     }
