@@ -213,7 +213,7 @@
     key: "?", label: "Help",
     run: function () {
       var help = document.querySelector('link[rel="help"]');
-      if (!help) return false;
+      if (!help || help.href.split("#")[0] === window.location.href.split("#")[0]) return false;
       window.location.href = help.href;
       return true;
     }

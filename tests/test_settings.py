@@ -63,6 +63,7 @@ def test_saving_sets_the_cookie_and_redirects_back_with_a_message(client):
     assert "SameSite=Lax" in set_cookie and "Max-Age=" in set_cookie
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert "Your settings are saved." in page
+    assert "<title>Saved: Settings" in page  # the first thing a screen reader says on load
     assert '<a href="/help">Go back to the page you were reading</a>' in page
     assert 'class="theme-yellow text-150" data-shortcuts="off"' in page
 

@@ -154,7 +154,7 @@ def test_skip_link_is_first_and_moves_focus_to_main(browser, site):
         ctx.close()
 
 
-def test_arrow_keys_move_between_photos_on_the_photo_page(browser, site):
+def test_arrow_keys_move_between_photos_on_the_photo_page(browser, site, artifacts):
     ctx = new_context(browser, site)
     page = ctx.new_page()
     base = site.url(f"/g/{site.seed}/")
@@ -170,6 +170,8 @@ def test_arrow_keys_move_between_photos_on_the_photo_page(browser, site):
         assert page.title().startswith(f"Photo 3 of {total} – ")
         page.wait_for_function(
             f"document.getElementById('announcer').textContent === 'Photo 3 of {total}'")
+        assert axe_violations(page) == []  # the swapped-in photo is as sound as a loaded one
+        page.screenshot(path=artifacts / "keyboard-photo-3-heading-focused.png")
         page.keyboard.press("End")
         page.wait_for_url(base + str(total))
         page.wait_for_function(f"document.activeElement.innerText.trim() === "
@@ -194,7 +196,7 @@ def test_arrow_keys_move_between_photos_on_the_photo_page(browser, site):
         ctx.close()
 
 
-def test_arrow_keys_move_between_photo_headings_on_the_gallery_page(browser, site):
+def test_arrow_keys_move_between_photo_headings_on_the_gallery_page(browser, site, artifacts):
     ctx = new_context(browser, site)
     page = ctx.new_page()
     total = site.seed_total
@@ -205,6 +207,7 @@ def test_arrow_keys_move_between_photo_headings_on_the_gallery_page(browser, sit
         page.keyboard.press("ArrowRight")
         assert focused(page)["id"] == "photo-2-heading"
         assert page.url.endswith("#photo-2")
+        page.screenshot(path=artifacts / "keyboard-gallery-photo-2-heading-focused.png")
         page.keyboard.press("End")
         assert focused(page)["id"] == f"photo-{total}-heading"
         page.keyboard.press("ArrowLeft")
