@@ -220,16 +220,23 @@ def test_arrow_keys_move_between_photo_headings_on_the_gallery_page(browser, sit
         ctx.close()
 
 
+REGISTER_P = """() => { window.pressed = 0;
+    Reader.shortcuts.register({key: 'p', label: 'Play or pause',
+                               run: () => { window.pressed += 1; }}); }"""
+
+
 def test_shortcuts_respect_the_setting_fields_and_modifier_keys(browser, site):
     photo = site.url(f"/g/{site.seed}/5")
     ctx = new_context(browser, site, shortcuts="off")
     page = ctx.new_page()
     try:
         page.goto(photo)
-        for key in ("ArrowRight", "End", "Home", "?"):
+        page.evaluate(REGISTER_P)  # a feature's key, as the speech feature adds `p`
+        for key in ("ArrowRight", "End", "Home", "p", "?"):
             page.keyboard.press(key)
         page.wait_for_timeout(300)
         assert page.url == photo  # turned off: no key did anything
+        assert page.evaluate("window.pressed") == 0
     finally:
         ctx.close()
 
@@ -248,11 +255,17 @@ def test_shortcuts_respect_the_setting_fields_and_modifier_keys(browser, site):
         page.wait_for_timeout(300)
         assert page.url == photo
         assert page.input_value("#probe") == "?"
+        page.evaluate(REGISTER_P)
+        page.keyboard.press("p")  # typed into the field: not a shortcut
+        assert page.evaluate("window.pressed") == 0
         page.focus("#photo-heading")
-        for chord in ("Control+ArrowRight", "Alt+End", "Meta+ArrowRight"):
+        for chord in ("Control+ArrowRight", "Alt+End", "Meta+ArrowRight", "Control+p"):
             page.keyboard.press(chord)
         page.wait_for_timeout(300)
         assert page.url == photo
+        assert page.evaluate("window.pressed") == 0
+        page.keyboard.press("p")  # a registered key works when nothing stops it
+        assert page.evaluate("window.pressed") == 1
         page.keyboard.press("?")  # and with nothing held, it works
         page.wait_for_url(site.url("/help"))
         assert page.locator("h1").inner_text() == "Help"
