@@ -133,3 +133,16 @@ def test_a_feature_adds_its_own_setting(app, client):
     assert r.status_code == 400
     assert "from 80 to 450 in steps of 5" in r.get_data(as_text=True)
     assert 'aria-invalid="true"' in r.get_data(as_text=True)
+
+
+def test_a_form_with_some_fields_changes_only_those(client):
+    client.post("/settings", data={"theme": "yellow", "text_size": "175"})
+    client.post("/settings", data={"shortcuts": "off"})
+    assert parse_qs(cookie_value(client)) == {"theme": ["yellow"], "text_size": ["175"],
+                                             "shortcuts": ["off"]}
+
+
+def test_origin_check_ignores_the_scheme_a_proxy_may_change(client):
+    r = client.post("/settings", data={"theme": "dark"},
+                    headers={"Origin": "https://localhost"})
+    assert r.status_code == 303

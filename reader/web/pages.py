@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from flask import (
     Blueprint,
@@ -110,7 +110,7 @@ def photo(slug: str, n: int):
         abort(404, description=f"“{g.title}” has photos 1 to {len(g.items)}; "
                                f"there is no photo {n}.")
     return render_page("photo.html", g.lang, gallery=g, item=g.items[n - 1], n=n,
-                           total=len(g.items))
+                       total=len(g.items))
 
 
 @bp.route("/settings", methods=["GET", "POST"])
@@ -118,14 +118,16 @@ def settings():
     back = local_path(request.values.get("next"))
     if request.method == "GET":
         return render_page("settings.html", values=settings_model.current_settings(),
-                               problems={}, saved=request.args.get("saved") == "1", back=back)
+                           problems={}, saved=request.args.get("saved") == "1", back=back)
+    # Another site's page must not change a reader's settings (a cross-site form post).
     origin = request.headers.get("Origin")
-    if origin not in (None, "null") and origin.rstrip("/") != request.host_url.rstrip("/"):
+    if origin not in (None, "null") and urlsplit(origin).netloc != request.host:
         abort(403, description="Settings can only be changed from this site's own form.")
     if request.form.get("action") == "reset":
         values, problems = settings_model.defaults(), {}
     else:
-        values, problems = settings_model.from_form(request.form)
+        values, problems = settings_model.from_form(request.form,
+                                                    settings_model.current_settings())
     if problems:
         page = render_page("settings.html", values={**values, **{
             k: request.form.get(k, "") for k in problems}}, problems=problems, saved=False,
@@ -153,6 +155,5 @@ def error_page(e: HTTPException):
     if request.path.startswith("/api/"):
         return jsonify({"error": e.description}), e.code
     titles = {404: "Page not found", 403: "Not allowed", 405: "Not allowed"}
-    response = make_response(render_page("error.html", title=titles[e.code],
-                                             message=e.description, code=e.code), e.code)
-    return response
+    return make_response(render_page("error.html", title=titles[e.code],
+                                     message=e.description, code=e.code), e.code)

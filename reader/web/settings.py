@@ -143,10 +143,12 @@ def encode_cookie(values: Mapping[str, str], app: Flask | None = None) -> str:
                       if f.name in values and values[f.name] != f.default])
 
 
-def from_form(form: Mapping[str, str], app: Flask | None = None
-              ) -> tuple[dict[str, str], dict[str, str]]:
-    """(settings, problems) from a submitted form; a field left out keeps its default."""
-    values, problems = defaults(app), {}
+def from_form(form: Mapping[str, str], current: Mapping[str, str] | None = None,
+              app: Flask | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """(settings, problems) from a submitted form. A field the form leaves out keeps its
+    ``current`` value (default: its default), so a form with only some fields, such as a
+    feature's own toggle, changes only those."""
+    values, problems = {**defaults(app), **(current or {})}, {}
     for f in fields(app):
         raw = form.get(f.name)
         if raw is None:
