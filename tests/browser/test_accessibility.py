@@ -494,3 +494,30 @@ def test_pages_report_no_console_errors(browser, site):
     finally:
         ctx.close()
     assert errors == []
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "yellow"])
+def test_settings_error_and_saved_states_pass_axe(browser, site, artifacts, theme):
+    ctx = new_context(browser, site, theme=theme)
+    page = ctx.new_page()
+    try:
+        page.goto(site.url(f"/settings?next=/g/{site.seed}/"))
+        # A value the form does not offer (as a stale or forged form would send).
+        page.evaluate("document.querySelector('input[name=text_size]:checked').value = '900'")
+        with page.expect_response(lambda r: r.request.method == "POST") as posted:
+            page.get_by_role("button", name="Save settings").click()
+        assert posted.value.status == 400
+        assert page.title().startswith("Error: ")
+        assert page.get_by_role("alert").inner_text().startswith("Nothing was saved")
+        assert axe_violations(page) == []
+        page.screenshot(path=artifacts / f"settings-error-{theme}.png", full_page=True)
+        page.get_by_role("link", name="Text size: choose one of the options.").click()
+        assert page.evaluate("location.hash") == "#field-text_size"
+        page.get_by_label("125%").check()
+        page.get_by_role("button", name="Save settings").click()
+        assert page.title().startswith("Saved: ")
+        assert axe_violations(page) == []
+        page.get_by_role("link", name="Go back to the page you were reading").click()
+        assert page.url == site.url(f"/g/{site.seed}/")
+    finally:
+        ctx.close()
