@@ -1,28 +1,159 @@
-"""The reading pages: the library, a gallery, one photo."""
+"""The reading pages: the library, a gallery, one photo, settings, help, and the 404 page."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from datetime import date
+from urllib.parse import urlencode, urlsplit
 
+from flask import (
+    Blueprint,
+    abort,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from markupsafe import Markup
+from werkzeug.exceptions import HTTPException
+
+from reader.web import settings as settings_model
+from reader.web.assets import page_scripts, page_stylesheets
 from reader.web.context import gallery_or_404, library
+from reader.web.shortcuts import shortcuts
 
 bp = Blueprint("pages", __name__)
+
+UI_LANG = "en"
+RTL_LANGS = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
+
+
+def text_direction(lang: str | None) -> str:
+    primary = (lang or "").split("-")[0].lower()
+    return "rtl" if primary in RTL_LANGS else "ltr"
+
+
+def local_path(value: str | None) -> str | None:
+    """``value`` if it is a path on this site (so it is safe to send a reader back to)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return None
+    if any(ord(c) < 32 for c in value):
+        return None
+    return value
+
+
+def ui_attrs(page_lang: str | None) -> Markup:
+    """Attributes for the UI's own words on a page in another language (none on an English one)."""
+    if (page_lang or UI_LANG).split("-")[0].lower() == UI_LANG:
+        return Markup("")
+    return Markup(f' lang="{UI_LANG}" dir="ltr"')
+
+
+def render_page(template: str, page_lang: str | None = None, **context) -> str:
+    """Render a page whose main text is in ``page_lang`` (default: the UI's language)."""
+    lang = page_lang or UI_LANG
+    return render_template(template, page_lang=lang, page_dir=text_direction(lang),
+                           ui=ui_attrs(lang), **context)
+
+
+@bp.app_context_processor
+def page_context():
+    current = request.full_path.rstrip("?") if request else "/"
+    return {
+        "settings": settings_model.current_settings(),
+        "page_lang": UI_LANG,
+        "page_dir": "ltr",
+        "ui": Markup(""),
+        "text_direction": text_direction,
+        "settings_groups": settings_model.groups,
+        "page_scripts": page_scripts,
+        "page_stylesheets": page_stylesheets,
+        "settings_url": url_for("pages.settings", next=current)
+        if request.endpoint != "pages.settings" else url_for("pages.settings"),
+    }
+
+
+@bp.app_template_filter("long_date")
+def long_date(iso: str | None) -> str:
+    """"2022-11-09" → "9 November 2022" (as written, if it is not an ISO date)."""
+    try:
+        d = date.fromisoformat(iso or "")
+    except ValueError:
+        return iso or ""
+    return f"{d.day} {d:%B} {d.year}"
+
+
+@bp.after_app_request
+def vary_on_settings(response):
+    # Pages look different for each reader's settings cookie: no shared cache may mix them.
+    if response.mimetype == "text/html":
+        response.vary.add("Cookie")
+    return response
 
 
 @bp.get("/")
 def index():
-    return render_template("library.html", galleries=library().list())
+    return render_page("library.html", galleries=library().list())
 
 
 @bp.get("/g/<slug>/")
 def gallery(slug: str):
-    return render_template("gallery.html", gallery=gallery_or_404(slug))
+    g = gallery_or_404(slug)
+    return render_page("gallery.html", g.lang, gallery=g)
 
 
 @bp.get("/g/<slug>/<int:n>")
 def photo(slug: str, n: int):
     g = gallery_or_404(slug)
     if not 1 <= n <= len(g.items):
-        abort(404, description=f"This gallery has photos 1 to {len(g.items)}.")
-    return render_template("photo.html", gallery=g, item=g.items[n - 1], n=n,
-                           total=len(g.items))
+        abort(404, description=f"“{g.title}” has photos 1 to {len(g.items)}; "
+                               f"there is no photo {n}.")
+    return render_page("photo.html", g.lang, gallery=g, item=g.items[n - 1], n=n,
+                       total=len(g.items))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+def settings():
+    back = local_path(request.values.get("next"))
+    if request.method == "GET":
+        return render_page("settings.html", values=settings_model.current_settings(),
+                           problems={}, saved=request.args.get("saved") == "1", back=back)
+    # Another site's page must not change a reader's settings (a cross-site form post).
+    origin = request.headers.get("Origin")
+    if origin not in (None, "null") and urlsplit(origin).netloc != request.host:
+        abort(403, description="Settings can only be changed from this site's own form.")
+    if request.form.get("action") == "reset":
+        values, problems = settings_model.defaults(), {}
+    else:
+        values, problems = settings_model.from_form(request.form,
+                                                    settings_model.current_settings())
+    if problems:
+        page = render_page("settings.html", values={**values, **{
+            k: request.form.get(k, "") for k in problems}}, problems=problems, saved=False,
+            back=back)
+        return page, 400
+    query = {"saved": "1", **({"next": back} if back else {})}
+    response = redirect(url_for("pages.settings") + "?" + urlencode(query), code=303)
+    encoded = settings_model.encode_cookie(values)
+    if encoded:
+        response.set_cookie(**settings_model.cookie_args(encoded))
+    else:
+        response.delete_cookie(settings_model.COOKIE, path="/")
+    return response
+
+
+@bp.get("/help")
+def help_page():
+    return render_page("help.html", shortcuts=shortcuts())
+
+
+@bp.app_errorhandler(404)
+@bp.app_errorhandler(403)
+@bp.app_errorhandler(405)
+def error_page(e: HTTPException):
+    if request.path.startswith("/api/"):
+        return jsonify({"error": e.description}), e.code
+    titles = {404: "Page not found", 403: "Not allowed", 405: "Not allowed"}
+    return make_response(render_page("error.html", title=titles[e.code],
+                                     message=e.description, code=e.code), e.code)

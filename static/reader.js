@@ -1,0 +1,243 @@
+/* Gallery reader: keyboard shortcuts and moving between photos without a page load.
+ *
+ * Everything here only adds to pages that work without it (links, a settings form).
+ * No framework, no inline scripts: this file is loaded with `defer`.
+ *
+ * For other features' scripts (load them with `defer` after this one):
+ *   Reader.shortcuts.register({key: "p", label: "Play or pause", run: function (event) {…}})
+ *       A single key (compared with event.key, so "?" and "P" work on any layout). `run`
+ *       returns false to let the key through. Shortcuts fire only when the reader has them on
+ *       (settings → <html data-shortcuts>), never while typing in a field or on a media
+ *       player, never with Ctrl, Alt or Meta held. List the key on /help too
+ *       (reader/web/shortcuts.py).
+ *   Reader.currentPhoto()  the element of the photo being read (.photo), or null.
+ *   Reader.goToPhoto(n, {focus: true})  show photo n (on the gallery page: scroll to it).
+ *   Reader.announce(text)  a polite screen-reader announcement.
+ *   document event "reader:photochange" {detail: {n, total, element, focused}} after a move;
+ *       on the photo page the <main> content has been replaced, so bind to new elements then.
+ */
+(function () {
+  "use strict";
+
+  var root = document.documentElement;
+  var Reader = (window.Reader = window.Reader || {});
+
+  /* ---- Announcements ------------------------------------------------------------- */
+  var announceTimer = null;
+  Reader.announce = function (text) {
+    var region = document.getElementById("announcer");
+    if (!region) return;
+    // Empty the region first, then fill it a moment later, so the same words twice in a
+    // row are still announced.
+    region.textContent = "";
+    window.clearTimeout(announceTimer);
+    announceTimer = window.setTimeout(function () { region.textContent = text; }, 120);
+  };
+
+  /* ---- The shortcut registry ----------------------------------------------------- */
+  var registry = [];
+
+  function shortcutsOn() {
+    return root.getAttribute("data-shortcuts") !== "off";
+  }
+
+  function isTypingOrOperating(target) {
+    if (!target || target === document.body || target === root) return false;
+    if (target.isContentEditable) return true;
+    var tag = target.tagName;
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT") return true;
+    // A media player uses the arrow keys, Home and End to seek.
+    if (tag === "AUDIO" || tag === "VIDEO") return true;
+    var role = target.getAttribute && target.getAttribute("role");
+    return /^(textbox|searchbox|combobox|slider|spinbutton|listbox|menu|menuitem|grid|tree|tablist|application)$/.test(role || "");
+  }
+
+  Reader.shortcuts = {
+    register: function (shortcut) {
+      if (!shortcut || typeof shortcut.key !== "string" || typeof shortcut.run !== "function") {
+        throw new TypeError("Reader.shortcuts.register needs {key, run}");
+      }
+      registry.push(shortcut);
+    },
+    list: function () { return registry.slice(); },
+    enabled: shortcutsOn
+  };
+
+  document.addEventListener("keydown", function (event) {
+    if (event.defaultPrevented || event.isComposing) return;
+    if (event.ctrlKey || event.altKey || event.metaKey) return;
+    if (!shortcutsOn() || isTypingOrOperating(event.target)) return;
+    for (var i = 0; i < registry.length; i++) {
+      var s = registry[i];
+      if (s.key !== event.key) continue;
+      if (s.when && !s.when()) continue;
+      if (s.run(event) !== false) {
+        event.preventDefault();
+        return;
+      }
+    }
+  });
+
+  /* ---- Photos -------------------------------------------------------------------- */
+  function photoPage() { return document.querySelector(".photo-page"); }
+  function galleryPage() { return document.querySelector("article.gallery"); }
+
+  var galleryCurrent = 0; // on the gallery page: the photo last moved to (0: the introduction)
+
+  Reader.currentPhoto = function () {
+    var page = photoPage();
+    if (page) return page;
+    var gallery = galleryPage();
+    if (!gallery) return null;
+    var active = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest("section.photo") : null;
+    if (active) return active;
+    return galleryCurrent ? document.getElementById("photo-" + galleryCurrent) : null;
+  };
+
+  function photoChanged(n, total, element, focused) {
+    document.dispatchEvent(new CustomEvent("reader:photochange", {
+      detail: { n: n, total: total, element: element, focused: focused }
+    }));
+  }
+
+  /* The gallery page: every photo is already here; move focus between their headings. */
+  function galleryGoTo(n, options) {
+    var gallery = galleryPage();
+    var total = parseInt(gallery.getAttribute("data-photo-total"), 10);
+    n = Math.max(1, Math.min(total, n));
+    var section = document.getElementById("photo-" + n);
+    if (!section) return;
+    galleryCurrent = n;
+    var heading = section.querySelector("h2");
+    if (!options || options.focus !== false) heading.focus();
+    heading.scrollIntoView({ block: "start" });
+    if (window.history.replaceState) window.history.replaceState(null, "", "#photo-" + n);
+    Reader.announce("Photo " + n + " of " + total);
+    photoChanged(n, total, section, !options || options.focus !== false);
+  }
+
+  function galleryPosition() {
+    var current = Reader.currentPhoto();
+    if (current) return parseInt(current.getAttribute("data-photo"), 10);
+    var match = /^#photo-(\d+)$/.exec(window.location.hash);
+    return match ? parseInt(match[1], 10) : 0;
+  }
+
+  /* The photo page: fetch the next photo's page and swap <main>, keeping its URL. */
+  var loading = null;
+  var shownPhoto = window.location.href.split("#")[0]; // the photo page now in <main>
+
+  function photoGoTo(url, options) {
+    options = options || {};
+    if (!window.fetch || !window.DOMParser || !window.history.pushState) {
+      window.location.href = url;
+      return;
+    }
+    if (loading) loading.abort();
+    var controller = window.AbortController ? new AbortController() : null;
+    loading = controller;
+    window.fetch(url, { credentials: "same-origin", signal: controller && controller.signal })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        var newMain = doc.getElementById("main");
+        var main = document.getElementById("main");
+        if (!newMain || !main || !doc.querySelector(".photo-page")) throw new Error("not a photo page");
+        // Move the parsed nodes across (no HTML strings are re-parsed; scripts stay inert).
+        var fresh = Array.prototype.map.call(newMain.childNodes, function (node) {
+          return document.importNode(node, true);
+        });
+        while (main.firstChild) main.removeChild(main.firstChild);
+        fresh.forEach(function (node) { main.appendChild(node); });
+        document.title = doc.title;
+        shownPhoto = url.split("#")[0];
+        if (!options.fromHistory) window.history.pushState({ photo: shownPhoto }, "", url);
+        loading = null;
+        var page = photoPage();
+        var n = parseInt(page.getAttribute("data-photo"), 10);
+        var total = parseInt(page.getAttribute("data-photo-total"), 10);
+        var heading = document.getElementById("photo-heading");
+        if (options.focus !== false && heading) heading.focus();
+        window.scrollTo(0, 0);
+        Reader.announce("Photo " + n + " of " + total);
+        photoChanged(n, total, page, options.focus !== false);
+      })
+      .catch(function (error) {
+        if (error && error.name === "AbortError") return;
+        window.location.href = url; // the plain link still works
+      });
+  }
+
+  function photoLink(which) {
+    var link = document.querySelector('.photo-nav a[data-nav="' + which + '"]');
+    return link ? link.href : null;
+  }
+
+  function move(which) {
+    if (photoPage()) {
+      var url = photoLink(which);
+      if (!url) return false;
+      photoGoTo(url);
+      return true;
+    }
+    if (galleryPage()) {
+      var total = parseInt(galleryPage().getAttribute("data-photo-total"), 10);
+      var at = galleryPosition();
+      var target = { first: 1, last: total, prev: at - 1, next: at + 1 }[which];
+      if (target < 1 || target > total || target === at) return false;
+      galleryGoTo(target);
+      return true;
+    }
+    return false;
+  }
+
+  Reader.goToPhoto = function (n, options) {
+    if (galleryPage()) return galleryGoTo(n, options);
+    var page = photoPage();
+    if (!page) return;
+    var current = parseInt(page.getAttribute("data-photo"), 10);
+    var url = window.location.pathname.replace(/\/\d+$/, "/" + n);
+    if (n !== current) photoGoTo(url, options);
+  };
+
+  function onPhotoPage() { return !!photoPage() || !!galleryPage(); }
+  Reader.shortcuts.register({ key: "ArrowLeft", label: "Previous photo", when: onPhotoPage, run: function () { return move("prev"); } });
+  Reader.shortcuts.register({ key: "ArrowRight", label: "Next photo", when: onPhotoPage, run: function () { return move("next"); } });
+  Reader.shortcuts.register({ key: "Home", label: "First photo", when: onPhotoPage, run: function () { return move("first"); } });
+  Reader.shortcuts.register({ key: "End", label: "Last photo", when: onPhotoPage, run: function () { return move("last"); } });
+  Reader.shortcuts.register({
+    key: "?", label: "Help",
+    run: function () {
+      var help = document.querySelector('link[rel="help"]');
+      if (!help || help.href.split("#")[0] === window.location.href.split("#")[0]) return false;
+      window.location.href = help.href;
+      return true;
+    }
+  });
+
+  /* Clicking (or pressing Enter on) a photo link also moves without a page load. */
+  document.addEventListener("click", function (event) {
+    if (event.defaultPrevented || event.button !== 0) return;
+    if (event.ctrlKey || event.altKey || event.metaKey || event.shiftKey) return;
+    var link = event.target.closest && event.target.closest(".photo-nav a[data-nav]");
+    if (!link || !photoPage()) return;
+    event.preventDefault();
+    photoGoTo(link.href);
+  });
+
+  // Back and forward between photos this script showed. (A same-page link such as the skip
+  // link also fires popstate; it carries no photo state and is left to the browser.)
+  window.addEventListener("popstate", function (event) {
+    if (!photoPage() || !event.state || !event.state.photo) return;
+    if (event.state.photo.split("#")[0] === shownPhoto) return;
+    photoGoTo(event.state.photo, { fromHistory: true });
+  });
+
+  if (photoPage() && window.history.replaceState) {
+    window.history.replaceState({ photo: shownPhoto }, "", window.location.href);
+  }
+})();
