@@ -115,6 +115,7 @@ def _rebuild(store: ImageStore, key: str) -> None:
 
     original = store.original_path(key)
     if original.exists():
+        store.manifest_path(key).unlink(missing_ok=True)  # the set is not whole any more
         process_photo(PhotoTask(str(original), key, current_app.instance_path))
 
 
