@@ -44,6 +44,7 @@ from pathlib import Path
 from reader.errors import InputError
 from reader.images.opening import EXTENSIONS, MAX_FILE_BYTES
 from reader.images.pipeline import PhotoOutcome, PhotoTask, process_many
+from reader.importers import MAX_SOURCE_BYTES
 from reader.model import Gallery, GalleryWarning, Item, StoredImage
 
 GALLERY_TEXT = "gallery.txt"
@@ -127,7 +128,8 @@ def _collect_folder(folder: Path) -> _Collected:
             found.notes.append(f"{name}/: a subfolder; skipped (photos are read from the "
                                "folder itself)")
         elif name.lower() in (GALLERY_TEXT, ORDER_FILE):
-            found.texts[name.lower()] = Path(entry.path).read_bytes()[: MAX_FILE_BYTES]
+            with open(entry.path, "rb") as f:  # no more than a text may hold, plus one byte
+                found.texts[name.lower()] = f.read(MAX_SOURCE_BYTES + 1)
         elif Path(name).suffix.lower() in EXTENSIONS:
             found.entries.append(_Entry(name, Path(entry.path)))
         else:
@@ -210,7 +212,7 @@ def _collect_zip(zpath: Path, spool: Path, limits: ZipLimits) -> _Collected:
                 continue
             total += size
             if is_text:
-                found.texts[base.lower()] = target.read_bytes()
+                found.texts[base.lower()] = target.read_bytes()[: MAX_SOURCE_BYTES + 1]
             else:
                 found.entries.append(_Entry(rel, target))
     found.entries.sort(key=lambda e: natural_key(e.name))
