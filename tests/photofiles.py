@@ -158,3 +158,39 @@ def png_header_only(width: int, height: int) -> bytes:
 METADATA_MARKERS = [b"Exif", b"GPS", b"http://ns.adobe.com/xap", b"adobe:ns:meta",
                     b"Photoshop 3.0", b"8BIM", b"ICC_PROFILE", b"SERIAL-0042", b"TestCam",
                     b"Iptc4xmpCore"]
+
+
+def rgb_icc_profile(description: str, primaries: list[tuple[float, float, float]],
+                    gamma: float = 2.2) -> bytes:
+    """A minimal ICC v2 matrix/TRC RGB display profile, written by hand (Pillow makes only
+    sRGB): enough for lcms to convert from another colour space, e.g. Display P3."""
+    def s15(v: float) -> bytes:
+        return struct.pack(">i", round(v * 65536))
+
+    def xyz(x: float, y: float, z: float) -> bytes:
+        return b"XYZ \x00\x00\x00\x00" + s15(x) + s15(y) + s15(z)
+
+    text = description.encode("ascii") + b"\x00"
+    desc = (b"desc\x00\x00\x00\x00" + struct.pack(">I", len(text)) + text
+            + struct.pack(">II", 0, 0) + struct.pack(">HB", 0, 0) + bytes(67))
+    curve = b"curv\x00\x00\x00\x00" + struct.pack(">IH", 1, round(gamma * 256)) + b"\x00\x00"
+    d50 = (0.9642, 1.0, 0.8249)
+    tags = [(b"desc", desc), (b"wtpt", xyz(*d50)), (b"rXYZ", xyz(*primaries[0])),
+            (b"gXYZ", xyz(*primaries[1])), (b"bXYZ", xyz(*primaries[2])),
+            (b"rTRC", curve), (b"gTRC", curve), (b"bTRC", curve)]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for sig, body in tags:
+        body += bytes(-len(body) % 4)
+        table += sig + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + bytes(4) + struct.pack(">I", 0x02100000) + b"mntrRGB XYZ "
+              + bytes(12) + b"acsp" + bytes(24) + struct.pack(">I", 0)
+              + s15(d50[0]) + s15(d50[1]) + s15(d50[2]) + bytes(48))
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+# Display P3's primaries, adapted to D50 (as in Apple's Display P3 profile).
+DISPLAY_P3 = [(0.5151, 0.2412, -0.0011), (0.2920, 0.6922, 0.0419), (0.1571, 0.0666, 0.7841)]

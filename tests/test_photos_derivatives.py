@@ -135,3 +135,29 @@ def test_enhanced_contrast_rendering_has_more_contrast(tmp_path, instance):
     strong = Image.open(build_extra(store, out.key, "contrast")).convert("L")
     assert plain.getextrema()[1] - plain.getextrema()[0] < 40
     assert strong.getextrema()[1] - strong.getextrema()[0] > 200
+
+
+def test_colour_is_converted_to_srgb_through_the_embedded_profile(tmp_path, instance):
+    p3 = pf.rgb_icc_profile("Display P3 (test)", pf.DISPLAY_P3)
+    red = Image.new("RGB", (600, 400), (200, 0, 0))  # a P3 red: beyond sRGB's reddest red
+    tagged, untagged = tmp_path / "p3.png", tmp_path / "plain.png"
+    tagged.write_bytes(pf.png(red, icc_profile=p3))
+    untagged.write_bytes(pf.png(red))
+    store = ImageStore(instance)
+    reds = []
+    for src in (tagged, untagged):
+        out = process_photo(PhotoTask(str(src), src.name, str(instance)))
+        assert out.ok and out.notes == []
+        reds.append(Image.open(store.derived_dir(out.key) / "480.jpg")
+                    .getpixel((240, 160)))
+    converted, as_is = reds
+    assert abs(as_is[0] - 200) <= 3  # no profile: taken as sRGB, left alone
+    assert converted[0] >= 215  # P3 red is more saturated: a stronger sRGB red
+
+
+def test_an_unreadable_colour_profile_is_noted_and_the_photo_kept(tmp_path, instance):
+    src = tmp_path / "bad-icc.jpg"
+    src.write_bytes(pf.jpeg(pf.scene((600, 400)), icc_profile=b"not a profile at all" * 10))
+    out = process_photo(PhotoTask(str(src), src.name, str(instance)))
+    assert out.ok
+    assert len(out.notes) == 1 and out.notes[0].startswith("its colour profile could not be used")
