@@ -182,3 +182,20 @@ def test_a_file_that_is_not_a_zip_gets_a_clear_message(tmp_path, reader):
     assert res.exit_code == 1
     assert res.stderr.strip().endswith(f"{fake}: not a readable zip archive "
                                        "(File is not a zip file)")
+
+
+def test_a_zip_whose_declared_sizes_lie_is_caught_as_it_is_read(tmp_path, instance):
+    z = make_zip(tmp_path / "liar.zip", {"01.jpg": GOOD, "02.jpg": GOOD})
+    data = bytearray(z.read_bytes())
+    # Declare 02.jpg as 100 bytes long in its local header and in the central directory.
+    local = data.index(b"PK\x03\x04", data.index(b"PK\x03\x04") + 4)
+    data[local + 22:local + 26] = (100).to_bytes(4, "little")
+    central = data.index(b"PK\x01\x02", data.index(b"PK\x01\x02") + 4)
+    data[central + 24:central + 28] = (100).to_bytes(4, "little")
+    z.write_bytes(bytes(data))
+    result = load_photo_gallery(z, instance=instance, jobs=1)
+    [err] = result.errors
+    assert err.source == f"{z}:02.jpg"
+    # zipfile stops at the declared size, so the CRC no longer matches: refused, not truncated
+    assert err.message.startswith("is damaged inside the zip (Bad CRC-32")
+    assert [i.name for i in result.images] == ["01.jpg"]
