@@ -48,3 +48,16 @@ class Gallery:
         """Make positions 1..N in list order (after reordering or deleting)."""
         for n, item in enumerate(self.items, start=1):
             item.position = n
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """A photo file kept in the instance folder: what `Item.image` refers to by its key."""
+
+    key: str  # SHA-256 of the original's bytes
+    format: str  # "JPEG", "PNG" or "WEBP"
+    width: int  # as displayed (orientation applied)
+    height: int
+    size: int  # bytes of the original
+    name: str | None = None  # the file name it was imported as
+    ext_description: str | None = None  # IPTC Extended Description (Accessibility)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from pathlib import Path
 from slugify import slugify
 
 from reader.errors import InputError, NotFound
-from reader.model import Gallery, GalleryWarning, Item
+from reader.model import Gallery, GalleryWarning, Item, StoredImage
 
 LIBRARY_FILE = "library.sqlite3"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -54,6 +54,20 @@ MIGRATIONS: list[str] = [
         UNIQUE (gallery_id, position)
     );
     CREATE INDEX galleries_by_date ON galleries (date DESC, id DESC);
+    """,
+    # 2: photo files (reader/images). Keyed by content, shared by every item that shows them.
+    """
+    CREATE TABLE images (
+        key             TEXT PRIMARY KEY CHECK (length(key) = 64),
+        format          TEXT NOT NULL CHECK (format IN ('JPEG', 'PNG', 'WEBP')),
+        width           INTEGER NOT NULL CHECK (width > 0),
+        height          INTEGER NOT NULL CHECK (height > 0),
+        size            INTEGER NOT NULL CHECK (size > 0),
+        name            TEXT,
+        ext_description TEXT,
+        created_at      TEXT NOT NULL
+    );
+    CREATE INDEX items_by_image ON items (image);
     """,
 ]
 
@@ -188,10 +202,11 @@ class Library:
         )
 
     # -- writing -------------------------------------------------------------------------
-    def save(self, gallery: Gallery) -> Gallery:
+    def save(self, gallery: Gallery, images: Sequence[StoredImage] = ()) -> Gallery:
         """Store a gallery whole, replacing the one with the same source (or slug).
 
-        Sets ``gallery.slug``; returns the gallery.
+        ``images`` are the records of the photo files its items refer to; they land in the same
+        transaction as the gallery. Sets ``gallery.slug``; returns the gallery.
         """
         if not gallery.title.strip():
             raise InputError("a gallery needs a title", source=gallery.source, field="title")
@@ -236,7 +251,33 @@ class Library:
                 [(gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
                  for it in gallery.items],
             )
+            con.executemany(
+                """INSERT INTO images (key, format, width, height, size, name, ext_description,
+                       created_at) VALUES (?,?,?,?,?,?,?,?)
+                   ON CONFLICT (key) DO UPDATE SET name=excluded.name,
+                       ext_description=excluded.ext_description""",
+                [(im.key, im.format, im.width, im.height, im.size, im.name, im.ext_description,
+                  now) for im in images],
+            )
+            missing = [it.image for it in gallery.items if it.image and con.execute(
+                "SELECT 1 FROM images WHERE key = ?", (it.image,)).fetchone() is None]
+            if missing:
+                raise InputError(f"no stored image {missing[0]!r} for a photo of this gallery",
+                                 source=gallery.source, field="image")
         return gallery
+
+    def images(self, keys: Iterable[str]) -> dict[str, StoredImage]:
+        """The stored images with these keys (missing ones are left out)."""
+        keys = list(dict.fromkeys(k for k in keys if k))
+        if not keys:
+            return {}
+        with self._read() as con:
+            rows = con.execute(
+                f"SELECT * FROM images WHERE key IN ({','.join('?' * len(keys))})", keys
+            ).fetchall()
+        return {r["key"]: StoredImage(key=r["key"], format=r["format"], width=r["width"],
+                                      height=r["height"], size=r["size"], name=r["name"],
+                                      ext_description=r["ext_description"]) for r in rows}
 
     @staticmethod
     def _columns(g: Gallery) -> tuple:

@@ -17,32 +17,69 @@ from reader.errors import InputError, NotFound
 @click.option("--json", "as_json", is_flag=True, help="Print one gallery document per line.")
 @click.option("--lang", metavar="TAG", help="The galleries' language (BCP 47), instead of "
                                              "detecting it.")
+@click.option("--images", "images", metavar="DIR", type=click.Path(path_type=Path),
+              help="A folder or zip of photos to attach, in order, to the items of the one "
+                   "gallery text given.")
+@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
+              help="Processes for making photo derivatives (default: one per core).")
 @instance_for_command
 @pass_ctx
-def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
-    """Import gallery texts, JSON documents, or folders of them.
+def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None,
+            images: Path | None, jobs: int | None) -> None:
+    """Import gallery texts, JSON documents, folders of them, or folders and zips of photos.
 
     Each gallery is stored whole or not at all; re-importing a source updates it in place.
+    A folder or zip of photos gives one gallery; each refused photo is reported on its own
+    and the rest are imported.
     """
     from reader.document import gallery_document
-    from reader.importers import load_path
+    from reader.importers import Loaded, load_path
+    from reader.importers.photos import attach_photos, is_photo_source, load_photo_gallery
 
+    if images is not None and len(paths) != 1:
+        fail("--images pairs photos with one gallery text: give exactly one")
     failures = 0
+
+    def report(errors) -> None:
+        nonlocal failures
+        for e in errors:
+            failures += 1
+            click.echo(f"reader: {e}", err=True)
+
     for path in paths:
-        for loaded in load_path(path, lang=lang):
-            if loaded.error is not None:
-                failures += 1
-                click.echo(f"reader: {loaded.error}", err=True)
+        bar = ProgressBar(f"Photos of {path.name}")
+        if is_photo_source(path) and images is None:
+            photo = load_photo_gallery(path, instance=ctx.instance, lang=lang, jobs=jobs,
+                                       progress=bar)
+            bar.finish()
+            report(photo.errors)
+            loaded = [Loaded(str(path), gallery=photo.gallery)] if photo.gallery else []
+            stored_images = photo.images
+        else:
+            loaded, stored_images = load_path(path, lang=lang), []
+            if images is not None:
+                if loaded[0].gallery is None:
+                    report([loaded[0].error])
+                    continue
+                photo = attach_photos(loaded[0].gallery, images, instance=ctx.instance,
+                                      jobs=jobs, progress=bar)
+                bar.finish()
+                report(photo.errors)
+                if photo.gallery is None:
+                    continue
+                stored_images = photo.images
+        for one in loaded:
+            if one.error is not None:
+                report([one.error])
                 continue
-            gallery = loaded.gallery
+            gallery = one.gallery
             try:
-                ctx.library.save(gallery)
+                ctx.library.save(gallery, images=stored_images)
             except InputError as e:
-                failures += 1
-                click.echo(f"reader: {e}", err=True)
+                report([e])
                 continue
             for w in gallery.warnings:
-                where = f"{loaded.source}:{w.line}" if w.line else loaded.source
+                where = f"{one.source}:{w.line}" if w.line else one.source
                 click.echo(f"reader: warning: {where}: {w.message}", err=True)
             if as_json:
                 click.echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
@@ -51,6 +88,28 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                            f"({len(gallery.items)} photos, {gallery.lang})")
     if failures:
         sys.exit(1)
+
+
+class ProgressBar:
+    """A progress bar on stderr for photo imports, drawn once the number of photos is known."""
+
+    def __init__(self, label: str):
+        self.label = label
+        self.bar = None
+        self.shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            self.bar = click.progressbar(length=total, label=self.label, file=sys.stderr,
+                                         show_pos=True)
+            self.bar.__enter__()
+        self.bar.update(done - self.shown)
+        self.shown = done
+
+    def finish(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
 
 
 @main.command("list")

@@ -27,9 +27,9 @@ def create_app(test_config: dict[str, Any] | None = None,
     library = Library.in_instance(folder)
     app.extensions["library"] = library
     if app.config["LOAD_SAMPLE_IF_EMPTY"] and library.is_empty():
-        from reader.sample import sample_gallery
+        from reader.sample import load_sample
 
-        library.save(sample_gallery())
+        load_sample(library, folder)
 
     from reader.web import api, pages
     from reader.web.media import item_media
@@ -39,4 +39,9 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.register_blueprint(api.bp, url_prefix="/api")
     # Features that add media to each photo register here, each with its own blueprint and
     # media provider (see reader/web/media.py).
+    from reader.web import photos
+    from reader.web.media import register_provider
+
+    app.register_blueprint(photos.bp)
+    register_provider(app, photos.image_media)
     return app

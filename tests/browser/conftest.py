@@ -18,7 +18,7 @@ from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from reader.importers import parse_source
-from reader.sample import sample_gallery
+from reader.sample import load_sample
 from reader.store import Library
 from reader.web import create_app
 from tests.conftest import ROOT, SEED
@@ -47,7 +47,7 @@ def site(tmp_path_factory) -> Iterator[Site]:
     instance = tmp_path_factory.mktemp("browser-instance")
     library = Library.in_instance(instance)
     seed = library.save(parse_source(SEED.read_bytes(), str(SEED)))
-    sample = library.save(sample_gallery())
+    sample = load_sample(library, instance)  # with its drawn photos
     app = create_app({"TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False}, instance=instance)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="reader-test-server",

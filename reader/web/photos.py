@@ -1,0 +1,138 @@
+"""Photos on the web: derivative files, each item's `image`, and the low-vision full-size view.
+
+- `GET /media/<key>/<width>.<jpg|webp>`: a derivative. Its URL changes whenever its bytes
+  could (content key + recipe version), so it is sent with a one-year `immutable` cache header.
+  A derivative missing from disk (a wiped cache) is made again from the kept original.
+- `GET /media/<key>/full.jpg`, `/media/<key>/contrast.jpg`: the low-vision view's large image
+  and its enhanced-contrast rendering, made on first request and kept.
+- `GET /g/<slug>/<n>/view[?contrast=1]`: the full-size view, zoomed and panned with `+`, `-`
+  and the arrow keys (`static/photo-view.js`); it works without JavaScript as a plain page.
+- `image_media(gallery, item)`: the media provider giving each item's `image` (INTERFACE.md).
+  Originals are never served: they may carry GPS positions.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
+
+from reader.images.derivatives import EXTRAS, FULL_MAX, derivative_widths, scaled_height
+from reader.images.storage import DERIVED_VERSION, KEY_RE, ImageStore
+from reader.model import Gallery, Item, StoredImage
+from reader.web.context import gallery_or_404, library
+
+bp = Blueprint("photos", __name__)
+
+ONE_YEAR = 365 * 24 * 3600
+_RENDITION = re.compile(r"^(?P<width>[1-9][0-9]{0,4})\.(?P<ext>jpg|webp)$")
+SIZES = "(min-width: 47rem) 45rem, 100vw"  # the reading column is at most 45rem wide
+SRC_WIDTH = 960
+
+
+def image_store() -> ImageStore:
+    return ImageStore(current_app.instance_path)
+
+
+def _images_for(gallery: Gallery) -> dict[str, StoredImage]:
+    """The gallery's image records, read once per request."""
+    cache = g.setdefault("reader_images", {})
+    if gallery.slug not in cache:
+        cache[gallery.slug] = library().images(it.image for it in gallery.items if it.image)
+    return cache[gallery.slug]
+
+
+def media_url(key: str, name: str) -> str:
+    return url_for("photos.media", key=key, name=name, v=DERIVED_VERSION)
+
+
+def image_document(record: StoredImage, gallery: Gallery, item: Item) -> dict:
+    widths = derivative_widths(record.width)
+    src_w = max([w for w in widths if w <= SRC_WIDTH] or widths[:1])
+
+    def srcset(ext: str) -> str:
+        return ", ".join(f"{media_url(record.key, f'{w}.{ext}')} {w}w" for w in widths)
+
+    return {
+        "width": src_w,
+        "height": scaled_height(record.width, record.height, src_w),
+        "src": media_url(record.key, f"{src_w}.jpg"),
+        "srcset": srcset("jpg"),
+        "webp_srcset": srcset("webp"),
+        "sizes": SIZES,
+        "view": url_for("photos.view", slug=gallery.slug, n=item.position),
+    }
+
+
+def image_media(gallery: Gallery, item: Item) -> dict:
+    if not item.image:
+        return {}
+    record = _images_for(gallery).get(item.image)
+    return {"image": image_document(record, gallery, item) if record else None}
+
+
+def _known(key: str) -> StoredImage:
+    if not KEY_RE.match(key):
+        abort(404)
+    record = library().images([key]).get(key)
+    if record is None:
+        abort(404)
+    return record
+
+
+def _immutable(response):
+    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+    return response
+
+
+@bp.get("/media/<key>/<name>")
+def media(key: str, name: str):
+    record = _known(key)
+    store = image_store()
+    kind = name.removesuffix(".jpg")
+    if kind in EXTRAS and name.endswith(".jpg"):
+        from reader.images.derivatives import build_extra
+
+        try:
+            path = build_extra(store, key, kind)
+        except (FileNotFoundError, OSError, ValueError):
+            abort(404)
+        return _immutable(send_file(path, mimetype="image/jpeg", max_age=ONE_YEAR))
+    m = _RENDITION.match(name)
+    if not m or int(m.group("width")) not in derivative_widths(record.width):
+        abort(404)
+    path = store.derived_dir(key) / name
+    if not path.exists():
+        _rebuild(store, key)
+        if not path.exists():
+            abort(404)
+    mimetype = "image/webp" if m.group("ext") == "webp" else "image/jpeg"
+    return _immutable(send_file(path, mimetype=mimetype, max_age=ONE_YEAR))
+
+
+def _rebuild(store: ImageStore, key: str) -> None:
+    from reader.images.pipeline import PhotoTask, process_photo
+
+    original = store.original_path(key)
+    if original.exists():
+        store.manifest_path(key).unlink(missing_ok=True)  # the set is not whole any more
+        process_photo(PhotoTask(str(original), key, current_app.instance_path))
+
+
+@bp.get("/g/<slug>/<int:n>/view")
+def view(slug: str, n: int):
+    gallery = gallery_or_404(slug)
+    if not 1 <= n <= len(gallery.items):
+        abort(404, description=f"This gallery has photos 1 to {len(gallery.items)}.")
+    item = gallery.items[n - 1]
+    record = _images_for(gallery).get(item.image or "")
+    if record is None:
+        abort(404, description="This photo has no image file.")
+    contrast = request.args.get("contrast") == "1"
+    return render_template(
+        "photo_view.html", gallery=gallery, item=item, n=n, total=len(gallery.items),
+        record=record, contrast=contrast,
+        full_src=media_url(record.key, "contrast.jpg" if contrast else "full.jpg"),
+        full_width=min(record.width, FULL_MAX),
+        full_height=scaled_height(record.width, record.height, min(record.width, FULL_MAX)),
+    )
