@@ -39,4 +39,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.register_blueprint(api.bp, url_prefix="/api")
     # Features that add media to each photo register here, each with its own blueprint and
     # media provider (see reader/web/media.py).
+    from reader.web import audio
+
+    audio.init_app(app)  # spoken captions: /audio/…, each item's `speech`
     return app
