@@ -64,6 +64,13 @@ class Speech:
         self._lock = threading.Lock()
         self.renders = 0  # how many texts this process sent to the engine
 
+    @classmethod
+    def in_instance(cls, instance: str | Path, library=None, config: EngineConfig | None = None,
+                    workers: int = 1) -> Speech:
+        """The speech of an instance folder: its cache in `audio/`, its library's lexicon."""
+        return cls(Path(instance) / "audio", config, workers=workers,
+                   lexicon=library.lexicon if library is not None else None)
+
     # -- the engine -------------------------------------------------------------------------
     def available(self) -> bool:
         return self.pool.available()

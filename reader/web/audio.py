@@ -32,11 +32,12 @@ bp = Blueprint("audio", __name__)
 YEAR = 365 * 24 * 3600
 UNAVAILABLE = "Audio is unavailable: this server has no speech engine."
 
+_D = SpeechSettings()
 DEFAULTS = {
-    "SPEECH_VOICE": None,  # None: a voice for the gallery's language
-    "SPEECH_RATE": 175,  # words per minute
-    "SPEECH_VOLUME": 1.0,
-    "SPEECH_DESCRIBE": False,  # speak each photo's description too
+    "SPEECH_VOICE": _D.voice,  # None: a voice for the gallery's language
+    "SPEECH_RATE": _D.rate,  # words per minute
+    "SPEECH_VOLUME": _D.volume,
+    "SPEECH_DESCRIBE": _D.describe,  # speak each photo's description too
     "SPEECH_BACKEND": None,  # "espeak-sync" (Linux default) or "pyttsx3"
     "SPEECH_LIBRARY": None,  # a libespeak-ng path, "system", or None (bundled, else system)
     "SPEECH_WORKERS": 1,
@@ -59,9 +60,8 @@ def init_app(app: Flask) -> None:
     backend = app.config["SPEECH_BACKEND"]
     config = EngineConfig(library=app.config["SPEECH_LIBRARY"],
                           **({"backend": backend} if backend else {}))
-    library = app.extensions["library"]
-    service = Speech(app.instance_path + "/audio", config,
-                     workers=int(app.config["SPEECH_WORKERS"]), lexicon=library.lexicon)
+    service = Speech.in_instance(app.instance_path, app.extensions["library"], config,
+                                 workers=int(app.config["SPEECH_WORKERS"]))
     app.extensions["speech"] = service
     atexit.register(service.close)
     app.register_blueprint(bp, url_prefix="/audio")
