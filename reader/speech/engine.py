@@ -229,21 +229,33 @@ class Pyttsx3Plain:
         return out
 
     def _file(self, text: str) -> bytes:
+        # The driver sometimes writes an empty file (its state is process-wide and its loop
+        # races with the synthesis thread): one more try in this process, then give up and
+        # let the pool retry on a fresh worker.
+        for _ in range(2):
+            data = self._try_file(text)
+            if data is not None:
+                return data
+        raise RuntimeError("pyttsx3 wrote no audio")
+
+    def _try_file(self, text: str) -> bytes | None:
         self._n += 1
         path = self._dir / f"{self._n}.wav"
         # One save_to_file per runAndWait: several before one run write only the last.
         self.engine.save_to_file(text, str(path))
         self.engine.runAndWait()
-        deadline = time.monotonic() + 10 + len(text) / 200
-        while True:  # the first runAndWait can return before the file is complete
+        deadline = time.monotonic() + 5 + len(text) / 200
+        while time.monotonic() < deadline:  # runAndWait can return before the file is written
             with contextlib.suppress(OSError, ValueError):
                 data = path.read_bytes()
-                read_wav(data)
-                path.unlink()
-                return data
-            if time.monotonic() > deadline:
-                raise RuntimeError("pyttsx3 did not write its audio file")
+                samples, _ = read_wav(data)
+                if samples:
+                    path.unlink()
+                    return data
             time.sleep(0.01)
+        with contextlib.suppress(OSError):
+            path.unlink()
+        return None
 
     def render(self, text: str, voice: str, rate: int, volume: float) -> Rendering:
         from reader.speech.script import sentences

@@ -20,7 +20,7 @@ from reader.speech.cues import webvtt
 from reader.speech.engine import EngineConfig, EngineUnavailable
 from reader.speech.lexicon import Lexicon
 from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
-from reader.speech.worker import EnginePool, RenderError, job_timeout
+from reader.speech.worker import EnginePool, RenderError, job_timeout, shared_pool
 
 __all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
 
@@ -56,9 +56,11 @@ def check_text(text: str) -> str:
 
 class Speech:
     def __init__(self, cache_dir: str | Path, config: EngineConfig | None = None,
-                 workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None):
+                 workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
+                 pool: EnginePool | None = None):
         self.cache = AudioCache(cache_dir)
-        self.pool = EnginePool(config, workers=workers)
+        # The engine processes: the process-wide pool for this configuration unless given.
+        self.pool = pool or shared_pool(config, workers)
         self._lexicon = lexicon
         self._inflight: dict[str, Future] = {}
         self._lock = threading.Lock()
@@ -168,4 +170,5 @@ class Speech:
         self.cache.put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate))
 
     def close(self) -> None:
+        """Stop this speech's engine processes (they restart if it is used again)."""
         self.pool.close()

@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import multiprocessing as mp
 import os
@@ -218,12 +219,15 @@ class _Job:
 class EnginePool:
     """N workers behind one FIFO job queue. Thread-safe; starts its workers lazily."""
 
-    def __init__(self, config: EngineConfig | None = None, workers: int = 1):
+    def __init__(self, config: EngineConfig | None = None, workers: int = 1,
+                 timeout: float | None = None):
         self.config = config or EngineConfig()
+        self.timeout = timeout  # per job; None: `job_timeout(text)`
         self.workers = [Worker(self.config) for _ in range(max(1, workers))]
         self._jobs: queue.Queue[_Job | None] = queue.Queue()
         self._lock = threading.Lock()
         self._threads: list[threading.Thread] = []
+        self._stop: threading.Event | None = None
         self.info: dict | None = None
         self.error: str | None = None
         self._failed_at = 0.0
@@ -247,8 +251,9 @@ class EnginePool:
                 self.error, self._failed_at = str(e), time.monotonic()
                 raise
             self.error = None
+            stop = self._stop = threading.Event()
             for w in self.workers:
-                t = threading.Thread(target=self._serve, args=(w,), daemon=True,
+                t = threading.Thread(target=self._serve, args=(w, stop), daemon=True,
                                      name="reader-speech-dispatch")
                 t.start()
                 self._threads.append(t)
@@ -272,11 +277,13 @@ class EnginePool:
         future = self.submit(text, voice, rate, volume)
         return future.result(timeout=timeout or 3 * job_timeout(text) + START_TIMEOUT)
 
-    def _serve(self, worker: Worker) -> None:
+    def _serve(self, worker: Worker, stop: threading.Event) -> None:
         while True:
             job = self._jobs.get()
             if job is None:
-                return
+                if stop.is_set():
+                    return
+                continue  # a stop meant for an earlier set of threads
             if not job.future.set_running_or_notify_cancel():
                 continue
             try:
@@ -289,7 +296,7 @@ class EnginePool:
         for _attempt in range(2):  # the job, then one retry on a fresh worker
             try:
                 result = worker.render(job.text, job.voice, job.rate, job.volume,
-                                       job_timeout(job.text))
+                                       self.timeout or job_timeout(job.text))
                 self.jobs_done += 1
                 return result
             except (WorkerDied, ValueError, OSError) as e:
@@ -301,10 +308,46 @@ class EnginePool:
         raise RenderError(str(last))
 
     def close(self) -> None:
-        for _ in self._threads:
-            self._jobs.put(None)
-        for w in self.workers:
-            w.stop()
+        """Stop the workers and their threads; the next job starts them again."""
+        with self._lock:
+            if self._stop is not None:
+                self._stop.set()
+            for _ in self._threads:
+                self._jobs.put(None)
+            for t in self._threads:
+                t.join(5)
+            for w in self.workers:
+                w.stop()
+            self._threads, self._stop, self.info = [], None, None
+
+
+_shared: dict[tuple[EngineConfig, int], EnginePool] = {}
+_shared_lock = threading.Lock()
+
+
+def shared_pool(config: EngineConfig | None = None, workers: int = 1) -> EnginePool:
+    """The process's pool for this engine configuration.
+
+    The engine's state is per process anyway, so every app and command in one process shares
+    its workers instead of starting a set each.
+    """
+    config = config or EngineConfig()
+    with _shared_lock:
+        pool = _shared.get((config, workers))
+        if pool is None:
+            pool = _shared[(config, workers)] = EnginePool(config, workers)
+        return pool
+
+
+def close_shared() -> None:
+    with _shared_lock:
+        pools = list(_shared.values())
+        _shared.clear()
+    for pool in pools:
+        pool.close()
+
+
+atexit.register(close_shared)
 
 
 if __name__ == "__main__":  # python -m reader.speech.worker FD BACKEND [LIBRARY]

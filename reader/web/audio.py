@@ -14,7 +14,6 @@ supply them per reader.
 
 from __future__ import annotations
 
-import atexit
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, request, send_file, url_for
@@ -63,7 +62,6 @@ def init_app(app: Flask) -> None:
     service = Speech.in_instance(app.instance_path, app.extensions["library"], config,
                                  workers=int(app.config["SPEECH_WORKERS"]))
     app.extensions["speech"] = service
-    atexit.register(service.close)
     app.register_blueprint(bp, url_prefix="/audio")
     register_provider(app, speech_media)
 
