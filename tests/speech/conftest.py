@@ -54,10 +54,36 @@ def envelope(x: np.ndarray, rate: int, window: float = 0.02) -> np.ndarray:
     return np.sqrt((x[:frames * n].reshape(frames, n) ** 2).mean(axis=1))
 
 
-def envelope_correlation(a: np.ndarray, b: np.ndarray, rate: int) -> float:
-    ea, eb = envelope(a, rate), envelope(b, rate)
-    n = min(len(ea), len(eb))
-    return float(np.corrcoef(ea[:n], eb[:n])[0, 1])
+def envelope_correlation(a: np.ndarray, b: np.ndarray, rate: int, window: float = 0.02,
+                         band: float = 0.1) -> float:
+    """Correlation of two amplitude envelopes (RMS per 20 ms), aligned first by dynamic time
+    warping within ±100 ms (the duration tolerance).
+
+    eSpeak NG itself is not bit-exact from run to run: the same text can come out with one
+    clause ~10 ms longer depending on what it said before (measured: 176,289 to 176,762
+    samples for one caption), which shifts everything after it. Aligning within ±100 ms
+    keeps that from reading as a mismatch while a different text still scores far lower.
+    """
+    ea, eb = envelope(a, rate, window), envelope(b, rate, window)
+    k = max(1, int(round(band / window)))
+    n, m = len(ea), len(eb)
+    inf = float("inf")
+    cost = np.full((n + 1, m + 1), inf)
+    cost[0, 0] = 0.0
+    for i in range(1, n + 1):
+        lo, hi = max(1, i - k), min(m, i + k)
+        for j in range(lo, hi + 1):
+            d = abs(ea[i - 1] - eb[j - 1])
+            cost[i, j] = d + min(cost[i - 1, j], cost[i, j - 1], cost[i - 1, j - 1])
+    if cost[n, m] == inf:
+        return 0.0
+    i, j, pairs = n, m, []
+    while i > 0 and j > 0:
+        pairs.append((i - 1, j - 1))
+        step = np.argmin([cost[i - 1, j - 1], cost[i - 1, j], cost[i, j - 1]])
+        i, j = (i - 1, j - 1) if step == 0 else (i - 1, j) if step == 1 else (i, j - 1)
+    ia, ib = zip(*pairs, strict=True)
+    return float(np.corrcoef(ea[list(ia)], eb[list(ib)])[0, 1])
 
 
 def engine_alone(texts: list[str], voice: str, rate: int, out: Path) -> list[bytes]:
