@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 
 import click
@@ -64,8 +65,8 @@ def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None, ra
             else:
                 todo.append((g, item, u))
     try:
-        with click.progressbar(length=len(todo), label="Rendering", file=click.get_text_stream(
-                "stderr"), show_pos=True) as bar, ThreadPoolExecutor(jobs) as pool:
+        with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
+                               show_pos=True) as bar, ThreadPoolExecutor(jobs) as pool:
             futures = {pool.submit(speech.build, u): (g, item) for g, item, u in todo}
             for f in as_completed(futures):
                 g, item = futures[f]
