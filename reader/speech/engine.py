@@ -215,6 +215,7 @@ class Pyttsx3Plain:
         import pyttsx3
 
         self.engine = pyttsx3.init(driver)
+        self.driver = driver
         self._dir = Path(tempfile.mkdtemp(prefix="reader-tts-"))
         self._props: dict[str, object] = {}
         self._n = 0
@@ -228,24 +229,53 @@ class Pyttsx3Plain:
             out.append({"id": v.id, "name": v.name, "languages": langs})
         return out
 
-    def _file(self, text: str) -> bytes:
-        # The driver sometimes writes an empty file (its state is process-wide and its loop
-        # races with the synthesis thread): one more try in this process, then give up and
-        # let the pool retry on a fresh worker.
-        for _ in range(2):
+    def _settled(self, rate: int, volume: float) -> bool:
+        """Did the queued property changes really happen? (pyttsx3's `endLoop` clears the
+        command queue, so when `runAndWait` ends early the `setProperty` calls queued with
+        the utterance are silently dropped and it is spoken at the old rate.)"""
+        if self.driver != "espeak":
+            return True  # other drivers report rate in their own units; trust them
+        return (self.engine.getProperty("rate") == rate
+                and abs(self.engine.getProperty("volume") - volume) < 0.01)
+
+    def _file(self, text: str, voice: str, rate: int, volume: float) -> bytes:
+        # Up to three tries in this process; then the pool retries on a fresh worker.
+        for _ in range(3):
+            # Properties are queued with the utterance they are for, so they cannot race
+            # with a finishing one; re-queued whenever a run dropped them.
+            for name, value in (("voice", voice), ("rate", rate), ("volume", volume)):
+                if self._props.get(name) != value:
+                    self.engine.setProperty(name, value)
+            self._props = {"voice": voice, "rate": rate, "volume": volume}
             data = self._try_file(text)
-            if data is not None:
+            if data is not None and self._settled(rate, volume):
                 return data
-        raise RuntimeError("pyttsx3 wrote no audio")
+            self._props = {}
+        raise RuntimeError("pyttsx3 wrote no audio at the asked rate")
+
+    def _wait_idle(self, limit: float = 5.0) -> None:
+        """Let eSpeak finish the last message before the next `runAndWait`: that call
+        begins with the driver's `stop()`, which, if eSpeak still reports itself playing,
+        flags a cancel that then cuts the *new* text short."""
+        if self.driver != "espeak":
+            return
+        from pyttsx3.drivers import _espeak as E
+
+        deadline = time.monotonic() + limit
+        while E.IsPlaying() and time.monotonic() < deadline:
+            time.sleep(0.002)
 
     def _try_file(self, text: str) -> bytes | None:
+        """One `save_to_file` + `runAndWait` (several files before one run write only the
+        last), then wait for the file: the driver sometimes returns first, sometimes writes
+        an empty file."""
         self._n += 1
         path = self._dir / f"{self._n}.wav"
-        # One save_to_file per runAndWait: several before one run write only the last.
+        self._wait_idle()
         self.engine.save_to_file(text, str(path))
         self.engine.runAndWait()
         deadline = time.monotonic() + 5 + len(text) / 200
-        while time.monotonic() < deadline:  # runAndWait can return before the file is written
+        while time.monotonic() < deadline:
             with contextlib.suppress(OSError, ValueError):
                 data = path.read_bytes()
                 samples, _ = read_wav(data)
@@ -260,16 +290,10 @@ class Pyttsx3Plain:
     def render(self, text: str, voice: str, rate: int, volume: float) -> Rendering:
         from reader.speech.script import sentences
 
-        # Properties change only when they differ, and in the same queue run as the next
-        # utterance, so they cannot race with a finishing one.
-        for name, value in (("voice", voice), ("rate", rate), ("volume", volume)):
-            if self._props.get(name) != value:
-                self.engine.setProperty(name, value)
-                self._props[name] = value
         samples, marks, sample_rate = bytearray(), [], 0
         for start, end in sentences(text) or [(0, len(text))]:
             for offset, piece in chunks(text[start:end]):
-                pcm, sample_rate = read_wav(self._file(piece))
+                pcm, sample_rate = read_wav(self._file(piece, voice, rate, volume))
                 marks.append((start + offset, len(samples) // 2))
                 samples += pcm
         return Rendering(bytes(samples), sample_rate, marks)

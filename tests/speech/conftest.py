@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import subprocess
 import sys
-import textwrap
 import wave
 from pathlib import Path
 
@@ -86,35 +85,44 @@ def envelope_correlation(a: np.ndarray, b: np.ndarray, rate: int, window: float 
     return float(np.corrcoef(ea[list(ia)], eb[list(ib)])[0, 1])
 
 
+ENGINE_ALONE = """
+import ctypes, sys, wave
+from pathlib import Path
+import espeakng_loader as L
+import os
+os.environ["ESPEAK_DATA_PATH"] = L.get_data_path()
+lib = ctypes.CDLL(L.get_library_path())
+out, voice, rate = Path(sys.argv[1]), sys.argv[2].encode(), int(sys.argv[3])
+CB = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+buf = bytearray()
+@CB
+def on_synth(wav, n, events):
+    if n > 0:
+        buf.extend(ctypes.string_at(wav, n * 2))
+    return 0
+sample_rate = lib.espeak_Initialize(2, 0, None, 0)  # AUDIO_OUTPUT_SYNCHRONOUS
+lib.espeak_SetSynthCallback(on_synth)
+assert lib.espeak_SetVoiceByName(voice) == 0
+lib.espeak_SetParameter(1, rate, 0)  # espeakRATE
+lib.espeak_Synth.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+                             ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p]
+for n, text in enumerate((out / "texts.txt").read_text("utf-8").split("\\n")):
+    buf.clear()
+    data = text.encode()
+    # espeakCHARS_UTF8 | espeakENDPAUSE
+    assert lib.espeak_Synth(data, len(data) + 1, 0, 1, 0, 0x1 | 0x1000, None, None) == 0
+    with wave.open(str(out / f"{n}.wav"), "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(sample_rate)
+        w.writeframes(bytes(buf))
+"""
+
+
 def engine_alone(texts: list[str], voice: str, rate: int, out: Path) -> list[bytes]:
-    """Render each text with plain pyttsx3, each in a fresh process (its driver state is
-    process-wide; a second `runAndWait` in one process sometimes writes an empty file), with
-    the same libespeak-ng the reader loads. Returns the WAV bytes."""
+    """Render each text with eSpeak NG alone: its C API called directly with ctypes in a fresh
+    process (not through the reader, nor pyttsx3, whose eSpeak driver drops the last buffer
+    of a text now and then), with the same library the reader loads. Returns WAV bytes."""
     out.mkdir(parents=True, exist_ok=True)
-    script = textwrap.dedent("""
-        import sys, time, wave
-        from reader.speech.engine import load_espeak
-        load_espeak()
-        import pyttsx3
-        text, voice, rate, path = sys.argv[1:5]
-        engine = pyttsx3.init("espeak")
-        engine.setProperty("voice", voice)
-        engine.setProperty("rate", int(rate))
-        engine.save_to_file(text, path)
-        engine.runAndWait()
-        for _ in range(500):
-            try:
-                with wave.open(path) as w:
-                    if w.getnframes():
-                        break
-            except Exception:
-                pass
-            time.sleep(0.01)
-    """)
-    wavs = []
-    for n, text in enumerate(texts):
-        path = out / f"{n}.wav"
-        subprocess.run([sys.executable, "-c", script, text, voice, str(rate), str(path)],
-                       check=True, timeout=60, stdout=subprocess.DEVNULL)
-        wavs.append(path.read_bytes())
-    return wavs
+    (out / "texts.txt").write_text("\n".join(texts), encoding="utf-8")
+    subprocess.run([sys.executable, "-c", ENGINE_ALONE, str(out), voice, str(rate)],
+                   check=True, timeout=120)
+    return [(out / f"{n}.wav").read_bytes() for n in range(len(texts))]

@@ -90,7 +90,7 @@ def test_plain_pyttsx3_path_renders_and_times_sentences():
         plain.close()
         sync.close()
     assert [c for c, _ in a.marks] == [0, text.index("Gulls"), text.index("Photo")]
-    assert abs(a.duration - b.duration) / b.duration < 0.15
+    assert abs(a.duration - b.duration) < 0.1
     x = np.frombuffer(a.samples, dtype="<i2") / 32768
     env = envelope(x, a.sample_rate, 0.01)
     for _, sample in a.marks[1:]:
@@ -109,3 +109,33 @@ def test_long_text_is_chunked_not_crashed():
         pool.close()
     assert r.duration > 300  # about 3,900 words at 300 a minute: well over five minutes
     assert r.marks[-1][0] > len(text) - len(sentence)
+
+
+def test_plain_pyttsx3_path_never_cuts_a_text_short(seed_gallery):
+    """pyttsx3 2.99's eSpeak driver, on a fresh engine, now and then (about one in ten here)
+    spoke a text at its default rate or cut 0.8 s off it: properties queued with the text
+    were dropped, or a cancel meant for the previous message hit the new one. The reader
+    waits for eSpeak to go idle before each text and checks the rate really took, retrying
+    (without the idle wait this test still passes through retries, but takes about twice as
+    long). Each seed text on a fresh worker, then all of them on one, must come out as long
+    as eSpeak's own synchronous rendering."""
+    from reader.speech.script import speech_script
+
+    texts = [speech_script(item) for item in seed_gallery.items]
+    sync = EnginePool()
+    try:
+        expected = [sync.render(t, "gmw/en", 175, 1.0).duration for t in texts]
+        for text, duration in zip(texts, expected, strict=True):
+            fresh = EnginePool(EngineConfig(backend="pyttsx3"))
+            try:
+                assert abs(fresh.render(text, "gmw/en", 175, 1.0).duration - duration) < 0.1
+            finally:
+                fresh.close()
+        one = EnginePool(EngineConfig(backend="pyttsx3"))
+        try:
+            for text, duration in zip(texts, expected, strict=True):
+                assert abs(one.render(text, "gmw/en", 175, 1.0).duration - duration) < 0.1
+        finally:
+            one.close()
+    finally:
+        sync.close()
