@@ -14,6 +14,7 @@ supply them per reader.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, request, send_file, url_for
@@ -40,6 +41,7 @@ DEFAULTS = {
     "SPEECH_BACKEND": None,  # "espeak-sync" (Linux default) or "pyttsx3"
     "SPEECH_LIBRARY": None,  # a libespeak-ng path, "system", or None (bundled, else system)
     "SPEECH_WORKERS": 1,
+    "SPEECH_WARM": None,  # start the engine at app creation (default: unless TESTING)
 }
 
 
@@ -62,6 +64,10 @@ def init_app(app: Flask) -> None:
     service = Speech.in_instance(app.instance_path, app.extensions["library"], config,
                                  workers=int(app.config["SPEECH_WORKERS"]))
     app.extensions["speech"] = service
+    warm = app.config["SPEECH_WARM"]
+    if warm or (warm is None and not app.testing):
+        # Start the engine now, so the first reader to press Listen does not wait for it.
+        threading.Thread(target=service.available, daemon=True, name="speech-warm").start()
     app.register_blueprint(bp, url_prefix="/audio")
     register_provider(app, speech_media)
 
