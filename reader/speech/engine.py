@@ -151,6 +151,9 @@ class EspeakSync:
         E.SetSynthCallback(self._on_synth)  # pyttsx3 keeps the ctypes callback alive
         self._props: dict[str, object] = {}
         self.version = f"espeak-ng {E.Info(None).decode()} via pyttsx3 {_pyttsx3_version()}"
+        current = E.GetCurrentVoice()
+        self.default_voice = (current.contents.identifier.decode().lower()
+                              if current and current.contents.identifier else "en")
 
     def _on_synth(self, wav, n, events) -> int:
         if n > 0:
@@ -216,6 +219,7 @@ class Pyttsx3Plain:
 
         self.engine = pyttsx3.init(driver)
         self.driver = driver
+        self.default_voice = self.engine.getProperty("voice") or ""
         self._dir = Path(tempfile.mkdtemp(prefix="reader-tts-"))
         self._props: dict[str, object] = {}
         self._n = 0

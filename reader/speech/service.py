@@ -24,8 +24,6 @@ from reader.speech.worker import EnginePool, RenderError, job_timeout, shared_po
 
 __all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
 
-DEFAULT_VOICE = "en"
-
 
 class TextError(ValueError):
     """A text the engine must not be given (empty, or over MAX_CHARS)."""
@@ -89,11 +87,9 @@ class Speech:
 
     def voice_for(self, lang: str | None) -> str:
         """The engine voice for a BCP 47 tag: exact language match, then the same primary
-        language, else the default (English)."""
-        lang = (lang or "").lower().replace("_", "-")
+        language, else English, else the engine's own default."""
+        lang = (lang or "en").lower().replace("_", "-")
         voices = self.voices()
-        if not lang:
-            return DEFAULT_VOICE
         exact = [v for v in voices if lang in [x.lower() for x in v["languages"]]]
         primary = lang.split("-")[0]
         same = [v for v in voices
@@ -103,7 +99,7 @@ class Speech:
                 # Prefer the plain voice for the language ("gmw/en") over variants.
                 group.sort(key=lambda v: (v["id"].split("/")[-1] != primary, len(v["id"])))
                 return group[0]["id"]
-        return DEFAULT_VOICE
+        return self.voice_for("en") if primary != "en" else self.info()["default_voice"]
 
     # -- what to say ------------------------------------------------------------------------
     def lexicon(self) -> Lexicon:

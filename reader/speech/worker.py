@@ -60,6 +60,7 @@ def worker_main(conn, config: EngineConfig) -> None:
         return
     conn.send(("ready", {"version": backend.version, "backend": backend.name,
                          "source": backend.source, "voices": backend.voices(),
+                         "default_voice": backend.default_voice,
                          "pid": os.getpid()}))
     while True:
         try:

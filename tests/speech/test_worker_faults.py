@@ -149,7 +149,8 @@ def test_bad_text_gives_a_clear_error_and_never_hangs_the_worker(tmp_path):
         with pytest.raises(RenderError, match="no voice"):
             pool.render("Hello.", "no-such-voice", 175, 1.0)
         # A language with no voice falls back to the default one.
-        assert speech.voice_for("xx-unknown") == "en"
+        assert speech.voice_for("xx-unknown") == speech.voice_for("en") == "gmw/en"
+        assert speech.voice_for("en-US") == "gmw/en-us"
         assert speech.voice_for("fr") == "roa/fr"
         # After all that, the same worker still renders.
         assert pool.render("Still fine.", "en", 175, 1.0).duration > 0.3
