@@ -7,10 +7,11 @@
   if (window.readerSpeech) return;  // the partial is included once per photo
   window.readerSpeech = true;
 
+  /* The button says what it will do: "Listen" or "Pause" (a plain button, not a toggle
+     with aria-pressed, whose name must not change). */
   function label(button, audio) {
     var playing = !audio.paused && !audio.ended;
-    button.setAttribute("aria-pressed", playing ? "true" : "false");
-    button.firstChild.nodeValue = playing ? "Pause" : "Listen";
+    button.querySelector(".listen-verb").textContent = playing ? "Pause" : "Listen";
   }
 
   function toggle(audio) {

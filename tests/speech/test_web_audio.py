@@ -75,7 +75,8 @@ def test_photo_page_has_a_player_that_never_plays_by_itself(speech_app, seed_gal
     audio = re.search(r"<audio[^>]*>", html).group(0)
     assert 'controls' in audio and 'preload="none"' in audio and "autoplay" not in audio
     assert re.search(r'<track kind="captions" src="/audio/[^"]+/3\.vtt\?v=', html)
-    assert re.search(r'<button type="button" class="listen"[^>]*>\s*Listen', html)
+    assert re.search(r'<button type="button" class="listen"[^>]*><span class="listen-verb">'
+                     r'Listen</span><span class="visually-hidden"> photo 3</span>', html)
     assert "speech.js" in html
     gallery_page = client.get(f"/g/{seed_gallery.slug}/").data.decode()
     assert gallery_page.count("<audio ") == len(seed_gallery.items)
