@@ -143,6 +143,10 @@ class Speech:
             future = self._inflight.get(base)
             owner = future is None
             if owner:
+                # Checked again under the lock: a render that just finished has written its
+                # files before leaving `_inflight`, so this never renders a key twice.
+                if all(self.cached(u, fmt) for fmt in FORMATS):
+                    return False
                 future = self._inflight[base] = Future()
         if owner:
             try:
