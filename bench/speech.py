@@ -36,7 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reader.importers import load_path  # noqa: E402
-from reader.speech.audio import mp3_bytes  # noqa: E402
+from reader.speech.audio import MP3_BITRATE, MP3_QUALITY, mp3_bytes  # noqa: E402
 from reader.speech.cache import AudioCache  # noqa: E402
 from reader.speech.script import SpeechSettings, speech_script  # noqa: E402
 from reader.speech.service import Speech  # noqa: E402
@@ -175,11 +175,11 @@ def main() -> None:
 
     def lame_alone() -> None:
         for r in renders:
-            e = lameenc.Encoder()
-            e.set_bit_rate(48)
+            e = lameenc.Encoder()  # the reader's settings
+            e.set_bit_rate(MP3_BITRATE)
             e.set_in_sample_rate(r.sample_rate)
             e.set_channels(1)
-            e.set_quality(5)
+            e.set_quality(MP3_QUALITY)
             e.encode(r.samples)
             e.flush()
 

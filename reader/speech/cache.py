@@ -1,9 +1,14 @@
 """The audio cache: files named by a hash of everything that makes their content.
 
 Key = SHA-256 of (text, voice, rate, volume, engine version, format). A file is written to a
-temporary name in the same folder, flushed to disk, then renamed into place (atomic on POSIX
-and Windows), so a reader gets the whole file or none, even if the process dies mid-write.
-Stray temporary files (from a killed writer) are swept when the cache opens.
+temporary name in the same folder, then renamed into place (atomic on POSIX and Windows), so
+a reader gets the whole file or none, even if the process dies mid-write. Stray temporary
+files (from a killed writer) are swept when the cache opens.
+
+No fsync by default: it guards only against the *machine* crashing, costs about 4 ms a file
+here (more than rendering a caption), and the cache can always be rebuilt. After such a
+crash ext4 can leave a renamed new file empty, so an empty file counts as missing.
+`AudioCache(durable=True)` fsyncs every file.
 """
 
 from __future__ import annotations
@@ -28,8 +33,9 @@ def cache_key(text: str, voice: str, rate: int, volume: float, engine: str, fmt:
 
 
 class AudioCache:
-    def __init__(self, folder: str | Path):
+    def __init__(self, folder: str | Path, durable: bool = False):
         self.folder = Path(folder)
+        self.durable = durable
         self.folder.mkdir(parents=True, exist_ok=True)
         self.sweep()
 
@@ -38,7 +44,10 @@ class AudioCache:
 
     def get(self, key: str, fmt: str) -> Path | None:
         p = self.path(key, fmt)
-        return p if p.is_file() else None
+        try:
+            return p if p.stat().st_size > 0 else None
+        except OSError:
+            return None
 
     def put(self, key: str, fmt: str, data: bytes | Iterable[bytes]) -> Path:
         final = self.path(key, fmt)
@@ -48,8 +57,9 @@ class AudioCache:
             with os.fdopen(fd, "wb") as f:
                 for block in ([data] if isinstance(data, bytes | bytearray) else data):
                     f.write(block)
-                f.flush()
-                os.fsync(f.fileno())
+                if self.durable:
+                    f.flush()
+                    os.fsync(f.fileno())
             os.replace(tmp, final)
         except BaseException:
             with contextlib.suppress(OSError):
