@@ -139,3 +139,18 @@ def test_plain_pyttsx3_path_never_cuts_a_text_short(seed_gallery):
             one.close()
     finally:
         sync.close()
+
+
+def test_the_system_library_is_a_working_fallback():
+    """Debian's libespeak-ng1 (scripts/setup installs it for the tests), as used where the
+    bundled wheel is missing."""
+    system, bundled = EnginePool(EngineConfig(library="system")), EnginePool()
+    try:
+        assert system.start()["source"] == "system"
+        assert bundled.start()["source"] == "espeakng-loader"
+        r = system.render("The system library speaks too.", "en", 175, 1.0)
+        r.verify("The system library speaks too.")
+        assert len(r.marks) == 5
+    finally:
+        system.close()
+        bundled.close()
