@@ -125,7 +125,7 @@ def best_of(repeat: int, fn) -> float:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--repeat", type=int, default=9)
     ap.add_argument("--seed", type=Path, default=SEED)
     args = ap.parse_args()
     gallery = next(iter(load_path(args.seed))).gallery
