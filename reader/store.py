@@ -69,6 +69,14 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX items_by_image ON items (image);
     """,
+    # 3: the pronunciation lexicon (speech only; see reader/speech/lexicon.py for its rules).
+    """
+    CREATE TABLE lexicon (
+        word        TEXT PRIMARY KEY,
+        spoken      TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    """,
 ]
 
 
@@ -298,3 +306,22 @@ class Library:
         with self._write() as con:
             if con.execute("DELETE FROM galleries WHERE slug = ?", (slug,)).rowcount == 0:
                 raise NotFound(slug)
+
+    # -- the pronunciation lexicon (validated by reader.speech.lexicon) ---------------------
+    def lexicon(self) -> dict[str, str]:
+        """Every entry, word → spoken form, in word order."""
+        with self._read() as con:
+            rows = con.execute("SELECT word, spoken FROM lexicon ORDER BY word").fetchall()
+        return {r["word"]: r["spoken"] for r in rows}
+
+    def set_pronunciation(self, word: str, spoken: str) -> None:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._write() as con:
+            con.execute("""INSERT INTO lexicon (word, spoken, updated_at) VALUES (?,?,?)
+                           ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
+                           updated_at=excluded.updated_at""", (word, spoken, now))
+
+    def remove_pronunciation(self, word: str) -> bool:
+        """Remove an entry; False if there was none."""
+        with self._write() as con:
+            return con.execute("DELETE FROM lexicon WHERE word = ?", (word,)).rowcount > 0

@@ -17,6 +17,28 @@ SEED = SHARED / "seeds" / "000_81ea2f918b0fddc5.txt"
 GALLERIES = SHARED / "galleries"
 
 
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--mute-audio"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's chromium driven by Playwright: one for the whole run (Playwright's sync API
+    allows a single driver per thread, so every browser test shares this one)."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.exists():
+        pytest.fail("Debian's chromium is missing: run ./scripts/setup --test")
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
 @pytest.fixture
 def instance(tmp_path: Path) -> Path:
     folder = tmp_path / "instance"

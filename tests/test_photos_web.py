@@ -70,7 +70,8 @@ def test_gallery_page_has_picture_with_sizes_and_alt_said_once(client, stored):
     assert first["alt"] == "A lamp lit on the sea wall"
     assert (first["width"], first["height"]) == ("960", "720")
     assert first["sizes"] and "1600w" in first["srcset"]
-    assert [s["type"] for s in tags(html, "source")] == ["image/webp", "image/webp"]
+    image_sources = [s["type"] for s in tags(html, "source") if s["type"].startswith("image/")]
+    assert image_sources == ["image/webp", "image/webp"]
     # the alt text is not also printed as text beside the image
     assert html.count("A lamp lit on the sea wall") == 1
     # an alt text that only repeats the caption is left empty: the figcaption says it

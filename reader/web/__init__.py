@@ -44,4 +44,8 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     app.register_blueprint(photos.bp)
     register_provider(app, photos.image_media)
+
+    from reader.web import audio
+
+    audio.init_app(app)  # spoken captions: /audio/…, each item's `speech`
     return app

@@ -8,13 +8,11 @@ bundled in the `axe-playwright-python` wheel, so no node is needed at test time.
 
 from __future__ import annotations
 
-import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
 from reader.importers import parse_source
@@ -23,9 +21,6 @@ from reader.store import Library
 from reader.web import create_app
 from tests.conftest import ROOT, SEED
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 ARTIFACTS = ROOT / "test-artifacts"
 
 
@@ -59,18 +54,6 @@ def site(tmp_path_factory) -> Iterator[Site]:
     finally:
         server.shutdown()
         thread.join(timeout=10)
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists() and not shutil.which("chromium"):
-        pytest.fail("Debian's chromium is missing: run ./scripts/setup --test")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield b
-        finally:
-            b.close()
 
 
 @pytest.fixture(scope="session")

@@ -15,10 +15,6 @@ from reader.sample import load_sample
 from reader.store import Library
 from reader.web import create_app
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> Iterator[tuple[str, str]]:

@@ -1,0 +1,157 @@
+"""Speech commands: `reader audio build`, `reader voices`, `reader lexicon list|add|remove`."""
+
+from __future__ import annotations
+
+import sys
+from concurrent.futures import ThreadPoolExecutor, as_completed
+
+import click
+
+from reader.cli import Context, fail, instance_for_command, main, pass_ctx
+from reader.errors import InputError, NotFound
+from reader.speech.script import SpeechSettings
+
+_D = SpeechSettings()
+
+
+def _speech(ctx: Context, workers: int = 1, backend: str | None = None):
+    from reader.speech.engine import EngineConfig
+    from reader.speech.service import Speech
+
+    config = EngineConfig(backend=backend) if backend else EngineConfig()
+    return Speech.in_instance(ctx.instance, ctx.library, config, workers=workers)
+
+
+@main.group()
+def audio() -> None:
+    """Spoken audio of every photo's caption and credit."""
+
+
+@audio.command("build")
+@click.argument("slugs", nargs=-1)
+@click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 16),
+              help="Engine processes rendering at once.")
+@click.option("--voice", default=_D.voice, help="Engine voice (default: one for each "
+                                                 "gallery's language; see `reader voices`).")
+@click.option("--rate", default=_D.rate, show_default=True, type=click.IntRange(80, 500),
+              help="Words per minute.")
+@click.option("--describe/--no-describe", default=_D.describe, show_default=True,
+              help="Speak each photo's description too.")
+@instance_for_command
+@pass_ctx
+def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None, rate: int,
+          describe: bool) -> None:
+    """Render every photo's speech ahead of time (all galleries, or SLUG...), skipping what
+    is cached already."""
+    from reader.speech.service import EngineUnavailable, RenderError, TextError
+
+    try:
+        galleries = [ctx.library.get(s) for s in slugs] if slugs else \
+            [ctx.library.get(s.slug) for s in ctx.library.list()]
+    except NotFound as e:
+        fail(str(e))
+    speech = _speech(ctx, workers=jobs)
+    try:
+        speech.info()
+    except EngineUnavailable as e:
+        fail(f"no speech engine: {e}")
+    settings = SpeechSettings(voice=voice, rate=rate, describe=describe)
+    todo, cached, failed = [], 0, 0
+    for g in galleries:
+        for item in g.items:
+            u = speech.utterance(g, item, settings)
+            if all(speech.cached(u, fmt) for fmt in ("wav", "mp3", "vtt")):
+                cached += 1
+            else:
+                todo.append((g, item, u))
+    try:
+        with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
+                               show_pos=True) as bar, ThreadPoolExecutor(jobs) as pool:
+            futures = {pool.submit(speech.build, u): (g, item) for g, item, u in todo}
+            for f in as_completed(futures):
+                g, item = futures[f]
+                try:
+                    f.result()
+                except (RenderError, TextError, TimeoutError) as e:
+                    failed += 1
+                    click.echo(f"\nreader: {g.slug} photo {item.position}: {e}", err=True)
+                bar.update(1)
+    finally:
+        speech.close()
+    click.echo(f"rendered {len(todo) - failed}, already cached {cached}, failed {failed}")
+    if failed:
+        raise SystemExit(1)
+
+
+@main.command()
+@click.option("--lang", metavar="TAG", help="Only voices for this language (e.g. en, fr).")
+@instance_for_command
+@pass_ctx
+def voices(ctx: Context, lang: str | None) -> None:
+    """List the voices the speech engine offers (id, languages, name)."""
+    from reader.speech.service import EngineUnavailable
+
+    speech = _speech(ctx)
+    try:
+        info = speech.info()
+        default = speech.voice_for("en")
+    except EngineUnavailable as e:
+        fail(f"no speech engine: {e}")
+    finally:
+        speech.close()
+    click.echo(f"# {info['version']} ({info['source']}); default voice {default}", err=True)
+    for v in info["voices"]:
+        langs = ",".join(v["languages"])
+        if lang and not any(x.lower().split("-")[0] == lang.lower().split("-")[0]
+                            for x in v["languages"]):
+            continue
+        click.echo(f"{v['id']}\t{langs}\t{v['name']}")
+
+
+@main.group()
+def lexicon() -> None:
+    """The pronunciation lexicon: how the speech says particular words.
+
+    Whole words only. An entry in lower case matches any capitalisation; an entry with a
+    capital letter matches that spelling exactly. Page text never changes.
+    """
+
+
+@lexicon.command("list")
+@instance_for_command
+@pass_ctx
+def lexicon_list(ctx: Context) -> None:
+    """List every entry: word, then how it is said."""
+    entries = ctx.library.lexicon()
+    if not entries:
+        click.echo("The lexicon is empty.")
+    for word, spoken in entries.items():
+        click.echo(f"{word}\t{spoken}")
+
+
+@lexicon.command("add")
+@click.argument("word")
+@click.argument("spoken")
+@instance_for_command
+@pass_ctx
+def lexicon_add(ctx: Context, word: str, spoken: str) -> None:
+    """Say WORD as SPOKEN (replaces an existing entry for WORD)."""
+    from reader.speech.lexicon import check_entry
+
+    try:
+        word, spoken = check_entry(word, spoken)
+    except InputError as e:
+        fail(str(e))
+    ctx.library.set_pronunciation(word, spoken)
+    click.echo(f"{word} → {spoken}")
+
+
+@lexicon.command("remove")
+@click.argument("word")
+@instance_for_command
+@pass_ctx
+def lexicon_remove(ctx: Context, word: str) -> None:
+    """Remove WORD's entry."""
+    if not ctx.library.remove_pronunciation(word.strip()):
+        fail(f"no lexicon entry for {word.strip()!r}")
+    click.echo(f"removed {word.strip()}")

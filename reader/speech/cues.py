@@ -1,0 +1,50 @@
+"""WebVTT cues: one per sentence of the script, timed from the rendered audio.
+
+A sentence starts where the engine's first word mark at or after its first character says
+it starts (a sample position in the audio, not a guess from character counts); it ends where
+the next sentence starts, the last one at the end of the audio.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+
+from reader.speech.engine import Rendering
+from reader.speech.script import sentences
+
+
+def _stamp(seconds: float) -> str:
+    ms = round(seconds * 1000)
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+def cue_times(text: str, rendering: Rendering) -> list[tuple[float, float, str]]:
+    """(start s, end s, sentence text) for every sentence, covering the whole audio."""
+    spans = sentences(text) or [(0, len(text))]
+    marks = sorted(rendering.marks)
+    chars = [c for c, _ in marks]
+    rate, total = rendering.sample_rate, rendering.n_samples
+    starts = []
+    for i, (start, _end) in enumerate(spans):
+        if i == 0:
+            starts.append(0)
+            continue
+        j = bisect_left(chars, start)
+        sample = marks[j][1] if j < len(marks) else total
+        starts.append(max(sample, starts[-1]))
+    cues = []
+    for i, (start, end) in enumerate(spans):
+        stop = starts[i + 1] if i + 1 < len(spans) else total
+        cues.append((starts[i] / rate, stop / rate, text[start:end].strip()))
+    return cues
+
+
+def webvtt(text: str, rendering: Rendering) -> str:
+    lines = ["WEBVTT", ""]
+    for n, (start, end, words) in enumerate(cue_times(text, rendering), start=1):
+        words = words.replace("-->", "→")
+        lines += [str(n), f"{_stamp(start)} --> {_stamp(end)}", words, ""]
+    return "\n".join(lines)

@@ -1,0 +1,174 @@
+"""`Speech`: a photo's script → cached WAV, MP3 and WebVTT cues, each rendered once.
+
+Used by the web layer and the CLI alike (no Flask here). A request for a key that is being
+rendered waits for that render instead of starting another (in-flight deduplication), so 20
+readers opening 20 photos at once get 20 renders, and 20 readers opening one photo get one.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.model import Gallery, Item
+from reader.speech.audio import mp3_bytes, wav_bytes
+from reader.speech.cache import FORMATS, AudioCache, cache_key
+from reader.speech.cues import webvtt
+from reader.speech.engine import EngineConfig, EngineUnavailable
+from reader.speech.lexicon import Lexicon
+from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
+from reader.speech.worker import EnginePool, RenderError, job_timeout, shared_pool
+
+__all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
+
+
+class TextError(ValueError):
+    """A text the engine must not be given (empty, or over MAX_CHARS)."""
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """Exactly what is rendered: the text and the engine settings, with their cache keys."""
+
+    text: str
+    voice: str
+    rate: int
+    volume: float
+    engine: str  # engine version: part of every key
+
+    def key(self, fmt: str) -> str:
+        return cache_key(self.text, self.voice, self.rate, self.volume, self.engine, fmt)
+
+
+def check_text(text: str) -> str:
+    if not text.strip():
+        raise TextError("there is nothing to say (the caption and credit are empty)")
+    if len(text) > MAX_CHARS:
+        raise TextError(f"the text is {len(text):,} characters long; the reader speaks at "
+                        f"most {MAX_CHARS:,} at once")
+    return text
+
+
+class Speech:
+    def __init__(self, cache_dir: str | Path, config: EngineConfig | None = None,
+                 workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
+                 pool: EnginePool | None = None):
+        self.cache = AudioCache(cache_dir)
+        # The engine processes: the process-wide pool for this configuration unless given.
+        self.pool = pool or shared_pool(config, workers)
+        self._lexicon = lexicon
+        self._inflight: dict[str, Future] = {}
+        self._lock = threading.Lock()
+        self.renders = 0  # how many texts this process sent to the engine
+
+    @classmethod
+    def in_instance(cls, instance: str | Path, library=None, config: EngineConfig | None = None,
+                    workers: int = 1) -> Speech:
+        """The speech of an instance folder: its cache in `audio/`, its library's lexicon."""
+        return cls(Path(instance) / "audio", config, workers=workers,
+                   lexicon=library.lexicon if library is not None else None)
+
+    # -- the engine -------------------------------------------------------------------------
+    def available(self) -> bool:
+        return self.pool.available()
+
+    @property
+    def unavailable_reason(self) -> str | None:
+        return self.pool.error
+
+    def info(self) -> dict:
+        return self.pool.start()
+
+    def voices(self) -> list[dict]:
+        return self.info()["voices"]
+
+    def voice_for(self, lang: str | None) -> str:
+        """The engine voice for a BCP 47 tag: exact language match, then the same primary
+        language, else English, else the engine's own default."""
+        lang = (lang or "en").lower().replace("_", "-")
+        voices = self.voices()
+        exact = [v for v in voices if lang in [x.lower() for x in v["languages"]]]
+        primary = lang.split("-")[0]
+        same = [v for v in voices
+                if any(x.lower().split("-")[0] == primary for x in v["languages"])]
+        for group in (exact, same):
+            if group:
+                # Prefer the plain voice for the language ("gmw/en") over variants.
+                group.sort(key=lambda v: (v["id"].split("/")[-1] != primary, len(v["id"])))
+                return group[0]["id"]
+        return self.voice_for("en") if primary != "en" else self.info()["default_voice"]
+
+    # -- what to say ------------------------------------------------------------------------
+    def lexicon(self) -> Lexicon:
+        return Lexicon(self._lexicon() if self._lexicon else {})
+
+    def utterance(self, gallery: Gallery, item: Item, settings: SpeechSettings) -> Utterance:
+        text = speech_script(item, settings, self.lexicon())
+        return self.utterance_for_text(text, settings, gallery.lang)
+
+    def utterance_for_text(self, text: str, settings: SpeechSettings,
+                           lang: str | None = None) -> Utterance:
+        voice = settings.voice or self.voice_for(lang)
+        return Utterance(text, voice, int(settings.rate), float(settings.volume),
+                         self.info()["version"])
+
+    # -- audio files ------------------------------------------------------------------------
+    def cached(self, u: Utterance, fmt: str) -> Path | None:
+        return self.cache.get(u.key(fmt), fmt)
+
+    def file(self, u: Utterance, fmt: str, timeout: float | None = None) -> Path:
+        """The cached file of ``fmt`` (wav, mp3, vtt) for ``u``, rendering it if needed."""
+        return self.fetch(u, fmt, timeout)[0]
+
+    def fetch(self, u: Utterance, fmt: str, timeout: float | None = None) -> tuple[Path, bool]:
+        """(the file, whether it was cached already) — so callers can report hits."""
+        if fmt not in FORMATS:
+            raise ValueError(f"unknown audio format {fmt!r}")
+        path = self.cached(u, fmt)
+        if path is not None:
+            return path, True
+        self.build(u, timeout)
+        return self.cache.path(u.key(fmt), fmt), False
+
+    def build(self, u: Utterance, timeout: float | None = None) -> bool:
+        """Make every format of ``u``; returns False if all were cached already."""
+        if all(self.cached(u, fmt) for fmt in FORMATS):
+            return False
+        check_text(u.text)
+        base = u.key("")
+        with self._lock:
+            future = self._inflight.get(base)
+            owner = future is None
+            if owner:
+                # Checked again under the lock: a render that just finished has written its
+                # files before leaving `_inflight`, so this never renders a key twice.
+                if all(self.cached(u, fmt) for fmt in FORMATS):
+                    return False
+                future = self._inflight[base] = Future()
+        if owner:
+            try:
+                self._render_and_store(u)
+                future.set_result(True)
+            except BaseException as e:
+                future.set_exception(e)
+                raise
+            finally:
+                with self._lock:
+                    self._inflight.pop(base, None)
+            return True
+        future.result(timeout=timeout or 3 * job_timeout(u.text) + 60)
+        return False
+
+    def _render_and_store(self, u: Utterance) -> None:
+        rendering = self.pool.render(u.text, u.voice, u.rate, u.volume)
+        self.renders += 1
+        self.cache.put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate))
+        self.cache.put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"))
+        self.cache.put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate))
+
+    def close(self) -> None:
+        """Stop this speech's engine processes (they restart if it is used again)."""
+        self.pool.close()
