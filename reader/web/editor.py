@@ -142,7 +142,7 @@ def item(slug: str, n: int):
         return render_template("editor/item.html", gallery=g, n=n, values=values, errors={},
                                version=gallery_version(g))
     values = {k: request.form.get(k, "") for k in ("alt", "caption", "credit")}
-    errors = check_item_fields(**values)
+    errors = {k: _sentence(m) for k, m in check_item_fields(**values).items()}
     status = 400
     if not errors:
         try:

@@ -62,6 +62,7 @@ def sign_in(client, name: str = EDITOR, password: str = PASSWORD, **extra):
 def signed_in(client, editor):
     r = sign_in(client)
     assert r.status_code == 302, r.get_data(as_text=True)
+    client.get(r.headers["Location"])  # shows (and so clears) the "Signed in" message
     return client
 
 
