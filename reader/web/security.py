@@ -153,6 +153,8 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if request.is_secure:  # only a browser that reached us over HTTPS is told to stay
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     @app.errorhandler(CSRFError)

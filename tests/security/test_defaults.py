@@ -204,3 +204,9 @@ def test_429_page_has_retry_after(app, client):
     r = client.get("/limited")
     assert r.status_code == 429 and r.headers["Retry-After"] == "7"
     assert "<h1>Too many tries</h1>" in r.get_data(as_text=True)
+
+
+def test_hsts_only_over_https(client):
+    assert "Strict-Transport-Security" not in client.get("/").headers
+    r = client.get("/", base_url="https://reader.test")
+    assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
