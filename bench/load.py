@@ -52,14 +52,18 @@ def start_server(instance: Path, threads: int, imports: list[str]) -> tuple[str,
         subprocess.run([reader, "--instance", str(instance), "import", *imports],
                        capture_output=True, text=True)  # bad files are reported, not fatal
     port = free_port()
+    # The server's output goes to a file: a pipe nobody reads fills up and stalls the server
+    # as soon as waitress logs its "task queue depth" warnings under load.
+    log = open(instance.parent / "server.log", "w")  # noqa: SIM115 (closed with the folder)
     proc = subprocess.Popen([reader, "--instance", str(instance), "serve", "--host",
                              "127.0.0.1", "--port", str(port), "--threads", str(threads)],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise SystemExit(f"the server exited: {proc.stderr.read()}")
+            raise SystemExit("the server exited: "
+                             + (instance.parent / "server.log").read_text())
         try:
             urllib.request.urlopen(base + "/api/galleries", timeout=1).read()
             return base, proc
@@ -213,7 +217,14 @@ def main() -> int:
         for t in threads:
             t.join(args.duration + 60)
         elapsed = time.monotonic() - start
-        return report(results, elapsed, args.users, (load_before, os.getloadavg()[0]))
+        status = report(results, elapsed, args.users, (load_before, os.getloadavg()[0]))
+        if tmp is not None:
+            log = (Path(tmp.name) / "server.log").read_text(errors="replace")
+            depth = [int(w.split()[-1]) for w in log.splitlines()
+                     if "Task queue depth is" in w]
+            print(f"waitress queue warnings: {len(depth)}"
+                  + (f" (deepest queue {max(depth)})" if depth else ""))
+        return status
     finally:
         if proc is not None:
             proc.terminate()

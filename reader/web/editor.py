@@ -102,7 +102,10 @@ def import_gallery():
                 gallery = _import_upload(upload)
             else:
                 gallery = parse_source(text.encode("utf-8"), "the pasted text")
-                gallery.source = None  # a pasted text is a new gallery each time
+            # An import in the browser always makes a new gallery: a file's name (or a pasted
+            # text) is no identity, and replacing a gallery is done by editing or deleting it.
+            gallery.source = None
+            _refuse_taken_slug(gallery, field)
             library().save(gallery)
         except InputError as e:
             errors[field] = _sentence(str(e))
@@ -113,6 +116,17 @@ def import_gallery():
     for w in gallery.warnings:
         flash(f"Warning: {w}", "warning")
     return redirect(url_for("editor.gallery", slug=gallery.slug), 303)
+
+
+def _refuse_taken_slug(gallery: Gallery, field: str) -> None:
+    if gallery.slug is None:
+        return
+    try:
+        library().get(gallery.slug)
+    except NotFound:
+        return
+    raise InputError(f"the library already has a gallery at “{gallery.slug}”; edit or delete "
+                     "that one, or remove the slug from the document", field=field)
 
 
 def _sentence(message: str) -> str:

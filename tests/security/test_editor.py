@@ -79,6 +79,25 @@ def test_import_errors_are_tied_to_the_field_and_store_nothing(signed_in, librar
     assert snapshot(library) == before
 
 
+def test_an_uploaded_document_never_replaces_a_gallery(signed_in, library, stored):
+    import json
+
+    doc = {"title": "Same slug", "slug": stored.slug, "items": [{"caption": "Other."}]}
+    before = snapshot(library)
+    r = post(signed_in, "/edit/import", {"file": (io.BytesIO(json.dumps(doc).encode()),
+                                                   "doc.json")},
+             content_type="multipart/form-data")
+    assert r.status_code == 400
+    assert f"already has a gallery at “{stored.slug}”" in r.get_data(as_text=True)
+    assert snapshot(library) == before
+    # and two uploads of files with the same name are two galleries
+    for _ in range(2):
+        r = post(signed_in, "/edit/import", {"file": (io.BytesIO(TEXT.encode()), "g.txt")},
+                 content_type="multipart/form-data")
+        assert r.status_code == 303
+    assert len(library.list()) == 3
+
+
 def test_the_zip_hook_is_used_when_the_photos_feature_registers_it(app, signed_in, library):
     seen = []
 
