@@ -12,7 +12,8 @@ app itself costs under the same load, in the same run.
 
 Bounded: only 127.0.0.1/localhost/::1; every thread stops at the deadline (and after
 --max-requests each); every request has a timeout. Prints a table of count, errors and
-p50/p90/p99/max latency per kind, and exits 1 if any request failed.
+p50/p90/p99/max latency per kind, with the p50 of one reader alone on the same server just
+before (--alone seconds) as a second baseline, and exits 1 if any request failed.
 """
 
 from __future__ import annotations
@@ -147,12 +148,13 @@ def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def report(results: Results, elapsed: float, users: int, load: tuple) -> int:
+def report(results: Results, elapsed: float, users: int, load: tuple,
+           alone: Results) -> int:
     base_p50 = pct(results.latency.get("static", []), 50)
     print(f"\n{users} readers for {elapsed:.1f} s; machine load average before/after: "
           f"{load[0]:.2f} / {load[1]:.2f} on {os.cpu_count()} cores\n")
     head = (f"{'kind':<10}{'requests':>10}{'errors':>8}{'p50 ms':>9}{'p90 ms':>9}"
-            f"{'p99 ms':>9}{'max ms':>9}{'p50 x static':>14}")
+            f"{'p99 ms':>9}{'max ms':>9}{'p50 x static':>14}{'alone p50':>11}")
     print(head)
     print("-" * len(head))
     total = errors = 0
@@ -168,7 +170,8 @@ def report(results: Results, elapsed: float, users: int, load: tuple) -> int:
         everything += lat
         print(f"{kind:<10}{n:>10}{e:>8}{pct(lat, 50) * 1e3:>9.1f}{pct(lat, 90) * 1e3:>9.1f}"
               f"{pct(lat, 99) * 1e3:>9.1f}{max(lat) * 1e3:>9.1f}"
-              f"{pct(lat, 50) / base_p50:>14.2f}")
+              f"{pct(lat, 50) / base_p50:>14.2f}"
+              f"{pct(alone.latency.get(kind, []), 50) * 1e3:>11.1f}")
     print("-" * len(head))
     print(f"{'all':<10}{total:>10}{errors:>8}{pct(everything, 50) * 1e3:>9.1f}"
           f"{pct(everything, 90) * 1e3:>9.1f}{pct(everything, 99) * 1e3:>9.1f}"
@@ -189,6 +192,8 @@ def main() -> int:
     ap.add_argument("--import", dest="imports", nargs="*", default=[],
                     help="gallery files or folders to import first (own server only)")
     ap.add_argument("--max-requests", type=int, default=200_000, help="per reader")
+    ap.add_argument("--alone", type=float, default=5.0,
+                    help="seconds of one reader alone first (the unloaded baseline)")
     args = ap.parse_args()
     if not 1 <= args.users <= 500 or not 0 < args.duration <= 600:
         ap.error("--users 1..500 and --duration up to 600 s")
@@ -205,6 +210,9 @@ def main() -> int:
     try:
         urls = discover(base)
         print(f"server {base}; " + ", ".join(f"{k}: {len(v)} urls" for k, v in urls.items()))
+        # Baseline 2: the same mix from one reader alone, just before the load, same server.
+        alone = Results()
+        reader_loop(base, urls, time.monotonic() + args.alone, args.max_requests, alone, -1)
         results = Results()
         load_before = os.getloadavg()[0]
         start = time.monotonic()
@@ -217,7 +225,8 @@ def main() -> int:
         for t in threads:
             t.join(args.duration + 60)
         elapsed = time.monotonic() - start
-        status = report(results, elapsed, args.users, (load_before, os.getloadavg()[0]))
+        status = report(results, elapsed, args.users, (load_before, os.getloadavg()[0]),
+                        alone)
         if tmp is not None:
             log = (Path(tmp.name) / "server.log").read_text(errors="replace")
             depth = [int(w.split()[-1]) for w in log.splitlines()
