@@ -34,7 +34,9 @@ bp = Blueprint("lexicon_editor", __name__)
 bp.before_request(require_editor)
 bp.after_request(no_store)
 
-MAX_WORD = 100
+# Outer bounds only (what a form field may carry); the lexicon's own `set` decides what an
+# entry may be and says which field is wrong.
+MAX_WORD = 200
 MAX_PREVIEW = 300
 
 
@@ -85,7 +87,8 @@ def save():
         try:
             lex.set(written, spoken)
         except InputError as e:
-            errors = {e.field if e.field in ("written", "spoken") else "written": e.message}
+            field = "spoken" if e.field == "spoken" else "written"  # "word" is "written" here
+            errors = {field: e.message[:1].upper() + e.message[1:]}
     if errors:
         return _page(errors, written, spoken, status=400)
     flash(f"Saved: “{written}” is said “{spoken}”.")

@@ -96,7 +96,7 @@ def test_errors_are_tied_to_their_fields(signed_in, lexicon):
     assert 'aria-describedby="written-hint written-error" aria-invalid="true"' in page
     r = signed_in.post("/edit/lexicon/", data={"written": "two words", "spoken": "x",
                                                 "csrf_token": token})
-    assert r.status_code == 400 and "one word or name at a time" in r.get_data(as_text=True)
+    assert r.status_code == 400 and "One word or name at a time" in r.get_data(as_text=True)
     assert lexicon.entries() == []
 
 

@@ -29,13 +29,3 @@ def test_no_template_has_inline_script_or_style():
                         re.I)
     for path in templates_dir().rglob("*.html"):
         assert not inline.search(path.read_text(encoding="utf-8")), path
-
-
-def test_no_python_code_marks_text_as_safe():
-    from pathlib import Path
-
-    import reader
-
-    for path in Path(reader.__file__).parent.rglob("*.py"):
-        text = path.read_text(encoding="utf-8")
-        assert "Markup(" not in text and "autoescape=False" not in text, path

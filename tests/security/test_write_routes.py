@@ -129,3 +129,15 @@ def test_a_cross_site_post_over_https_is_refused_by_referer(tmp_path, stored):
                headers={"Referer": "https://evil.example/page"})
     assert r.status_code == 400
     assert c.get(base + "/edit/").status_code == 302
+
+
+def test_sign_in_and_sign_out_need_the_token_too(app, client, editor):
+    """Login CSRF: another site must not sign a reader in as someone else (or out)."""
+    r = client.post("/sign-in", data={"name": "ada", "password": "correct horse battery"})
+    assert r.status_code == 400
+    assert client.get("/edit/").status_code == 302
+    from tests.security.conftest import sign_in
+
+    sign_in(client)
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/edit/").status_code == 200
