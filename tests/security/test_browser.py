@@ -184,6 +184,54 @@ def test_sign_in_edit_and_sign_out_in_the_browser(server, tab):
     assert urlsplit(page.url).path == "/sign-in"
 
 
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag2aaa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": AXE_TAGS},
+                                       "resultTypes": ["violations"]})
+    return [f"{v['id']}: {v['help']} -> {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results.response["violations"]]
+
+
+def test_editor_pages_and_their_error_states_pass_axe(server, tab):
+    base, plain, _, _ = server
+    page = tab.page
+    tab.visit(f"{base}/sign-in")
+    assert axe_violations(page) == [], "sign-in"
+    page.get_by_role("button", name="Sign in").click()  # nothing filled in: two errors
+    page.wait_for_load_state()
+    assert page.locator(".error-message").count() == 2
+    assert axe_violations(page) == [], "sign-in with errors"
+    page.get_by_label("User name").fill(EDITOR)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{base}/edit/")
+    for url in ["/edit/", "/edit/import", f"/edit/g/{plain}/", f"/edit/g/{plain}/1",
+                f"/edit/g/{plain}/delete", f"/edit/g/{plain}/2/delete", "/edit/lexicon/",
+                "/no/such/page"]:
+        tab.page.goto(base + url)
+        tab.check(url)
+        assert axe_violations(page) == [], url
+    tab.visit(f"{base}/edit/import")
+    page.get_by_role("button", name="Import").click()
+    page.wait_for_load_state()
+    assert tab.focused() == "error-summary"
+    assert axe_violations(page) == [], "import with errors"
+
+
+def test_the_axe_harness_finds_a_real_violation(browser):
+    """The check above can fail: a field with no label is reported."""
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    page.set_content("<!doctype html><html lang='en'><title>t</title><main>"
+                     "<input type='text'></main></html>")
+    assert any(v.startswith("label:") for v in axe_violations(page))
+    ctx.close()
+
+
 def test_import_by_pasting_in_the_browser(server, tab):
     base, _, _, library = server
     page = tab.page
