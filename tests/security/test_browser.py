@@ -7,6 +7,7 @@ forms work end to end, and a failed form puts focus on its error summary.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import shutil
 import subprocess
@@ -91,6 +92,14 @@ class Watched:
         assert self.page.evaluate("window.__pwned") is None, where
         assert self.dialogs == [], (where, self.dialogs)
 
+    def wait_for_summary_focus(self) -> str:
+        """The error summary takes focus (autofocus is applied at the next rendering step)."""
+        with contextlib.suppress(playwright.Error):  # a timeout: the assert says what is
+            self.page.wait_for_function(
+                "document.activeElement && document.activeElement.classList.contains("
+                "'error-summary')", timeout=3000)
+        return self.focused()
+
     def focused(self) -> str:
         return self.page.evaluate(
             "document.activeElement && (document.activeElement.className || "
@@ -146,7 +155,7 @@ def test_sign_in_edit_and_sign_out_in_the_browser(server, tab):
     page.wait_for_load_state()
     tab.check("failed sign-in")
     assert page.title().startswith("Error: ")
-    assert tab.focused() == "error-summary"
+    assert tab.wait_for_summary_focus() == "error-summary"
     assert page.locator("#password").get_attribute("aria-describedby") == "password-error"
 
     page.get_by_label("Password").fill(PASSWORD)
@@ -159,7 +168,7 @@ def test_sign_in_edit_and_sign_out_in_the_browser(server, tab):
     page.get_by_role("button", name="Save photo 2").click()
     page.wait_for_load_state()
     tab.check("failed edit")
-    assert tab.focused() == "error-summary"
+    assert tab.wait_for_summary_focus() == "error-summary"
     page.get_by_role("link", name="Enter some text").click()
     assert page.evaluate("document.activeElement.id") == "caption"
 
@@ -221,7 +230,7 @@ def test_editor_pages_and_their_error_states_pass_axe(server, tab):
     tab.visit(f"{base}/edit/import")
     page.get_by_role("button", name="Import").click()
     page.wait_for_load_state()
-    assert tab.focused() == "error-summary"
+    assert tab.wait_for_summary_focus() == "error-summary"
     assert axe_violations(page) == [], "import with errors"
 
 
