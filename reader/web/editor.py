@@ -7,9 +7,10 @@ photos, delete a gallery after a confirmation step. Every route here needs a sig
 
 Hooks other features fill in at app creation (``app.extensions``):
 
-- ``"zip_importer"``: ``(data: bytes, filename: str) -> Gallery``, raising `InputError`; the
-  photos feature's folder/zip importer. Until it is registered a zip upload is refused with a
-  clear message.
+- ``"zip_importer"``: ``(data: bytes, filename: str) -> (Gallery, dict)``, raising
+  `InputError`: the photos feature's zip importer gives the gallery and the keyword arguments
+  its store needs for `Library.save` (e.g. ``{"images": [...]}``). Until it is registered a zip
+  upload is refused with a clear message.
 - ``"gallery_changed"``: a list of ``(slug: str) -> None`` called after every change the editor
   makes (import, edit, reorder, delete), e.g. for the speech feature to re-render the changed
   photos' audio through its cache. A failing listener is logged; the change stays made.
@@ -62,7 +63,7 @@ def index():
 
 # -- import ----------------------------------------------------------------------------------
 
-def _import_upload(upload) -> Gallery:
+def _import_upload(upload) -> tuple[Gallery, dict]:
     from reader.importers import parse_source
 
     name = PurePath(upload.filename or "upload").name
@@ -78,7 +79,7 @@ def _import_upload(upload) -> Gallery:
     if suffix not in (".txt", ".json", ".text"):
         raise InputError("choose a gallery text (.txt), a gallery document (.json) or a zip "
                          "of photos (.zip)", source=name, field="file")
-    return parse_source(data, name, kind="json" if suffix == ".json" else "text")
+    return parse_source(data, name, kind="json" if suffix == ".json" else "text"), {}
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -98,15 +99,16 @@ def import_gallery():
     else:
         field = "file" if has_file else "text"
         try:
+            save_args: dict = {}
             if has_file:
-                gallery = _import_upload(upload)
+                gallery, save_args = _import_upload(upload)
             else:
                 gallery = parse_source(text.encode("utf-8"), "the pasted text")
             # An import in the browser always makes a new gallery: a file's name (or a pasted
             # text) is no identity, and replacing a gallery is done by editing or deleting it.
             gallery.source = None
             _refuse_taken_slug(gallery, field)
-            library().save(gallery)
+            library().save(gallery, **save_args)
         except InputError as e:
             errors[field] = _sentence(str(e))
     if errors:

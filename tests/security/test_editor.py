@@ -101,10 +101,10 @@ def test_an_uploaded_document_never_replaces_a_gallery(signed_in, library, store
 def test_the_zip_hook_is_used_when_the_photos_feature_registers_it(app, signed_in, library):
     seen = []
 
-    def zip_importer(data: bytes, name: str) -> Gallery:
+    def zip_importer(data: bytes, name: str) -> tuple[Gallery, dict]:
         seen.append((data, name))
         return Gallery(title="From a zip", lang="en",
-                       items=[Item(1, "A photo from the zip.", "A/B")])
+                       items=[Item(1, "A photo from the zip.", "A/B")]), {}
 
     app.extensions["zip_importer"] = zip_importer
     r = post(signed_in, "/edit/import", {"file": (io.BytesIO(b"PK\x03\x04..."), "g.zip")},
