@@ -29,6 +29,8 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from reader.errors import InputError
+
 SECRET_FILE = "secret_key"
 
 CSP = "; ".join([
@@ -103,8 +105,8 @@ def load_or_create_secret(folder: Path) -> bytes:
             os.unlink(tmp)
     key = path.read_bytes()
     if len(key) < 32:
-        raise RuntimeError(f"{path} holds {len(key)} bytes; a secret key needs 32. Delete it "
-                           "to have a new one made (every editor will be signed out).")
+        raise InputError(f"holds {len(key)} bytes; a secret key needs 32. Delete it to have "
+                         "a new one made (every editor will be signed out)", source=str(path))
     return key
 
 

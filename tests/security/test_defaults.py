@@ -210,3 +210,24 @@ def test_hsts_only_over_https(client):
     assert "Strict-Transport-Security" not in client.get("/").headers
     r = client.get("/", base_url="https://reader.test")
     assert r.headers["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_processes_starting_at_once_agree_on_one_key(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from reader.web.security import load_or_create_secret
+
+    with ThreadPoolExecutor(16) as pool:
+        keys = set(pool.map(lambda _: load_or_create_secret(tmp_path), range(64)))
+    assert len(keys) == 1 and len(next(iter(keys))) == 32
+    assert [p.name for p in tmp_path.iterdir()] == [SECRET_FILE]
+
+
+def test_a_damaged_key_file_is_reported_not_used(tmp_path):
+    from reader.web.security import load_or_create_secret
+
+    (tmp_path / SECRET_FILE).write_bytes(b"short")
+    from reader.errors import InputError
+
+    with pytest.raises(InputError, match="Delete it to have a new one made"):
+        load_or_create_secret(tmp_path)

@@ -141,3 +141,15 @@ def test_sign_in_and_sign_out_need_the_token_too(app, client, editor):
     sign_in(client)
     assert client.post("/sign-out").status_code == 400
     assert client.get("/edit/").status_code == 200
+
+
+def test_every_editor_page_sends_anonymous_readers_to_sign_in(app, client, stored, lexicon):
+    pages = [rule.rule for rule in app.url_map.iter_rules()
+             if rule.rule.startswith("/edit") and "GET" in rule.methods]
+    assert len(pages) >= 7
+    for rule in pages:
+        url = url_for_rule(rule, stored.slug)
+        r = client.get(url)
+        assert r.status_code == 302, url
+        assert r.headers["Location"].startswith("/sign-in?next="), url
+        assert stored.title not in r.get_data(as_text=True)
