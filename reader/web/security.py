@@ -155,6 +155,12 @@ def init_app(app: Flask) -> None:
     def security_headers(response):
         for name, value in HEADERS.items():
             response.headers.setdefault(name, value)
+        if response.status_code == 405 and "Allow" not in response.headers:
+            # Whichever handler drew the 405 page, the answer says what is allowed (RFC 9110).
+            adapter = app.url_map.bind_to_environ(request.environ)
+            allowed = adapter.allowed_methods(request.path)
+            if allowed:
+                response.headers["Allow"] = ", ".join(sorted(allowed))
         if request.is_secure:  # only a browser that reached us over HTTPS is told to stay
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
