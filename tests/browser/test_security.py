@@ -1,4 +1,7 @@
-"""The app in a real browser (headless Chromium via Playwright) against `reader serve`.
+"""Editors and safety in a real browser (headless Chromium via Playwright) against `reader serve`.
+
+Uses the session's one browser (`browser` in tests/browser/conftest.py): Playwright's sync API
+allows one instance per process.
 
 Every page works under the Content-Security-Policy with no violation reported (neither the
 `securitypolicyviolation` event nor a console message), no payload runs, the sign-in and editor
@@ -9,23 +12,17 @@ from __future__ import annotations
 
 import contextlib
 import http.client
-import shutil
 import subprocess
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from reader.store import Library
 from reader.users import Users
 from tests.payloads import payload_gallery
 from tests.security.conftest import EDITOR, PASSWORD, sample_gallery
 from tests.test_serve import BIN, free_port, wait_for
-
-playwright = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 WATCH = """
 window.__csp = [];
@@ -52,14 +49,6 @@ def server(tmp_path_factory):
     finally:
         proc.terminate()
         proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 class Watched:
@@ -94,9 +83,11 @@ class Watched:
 
     def wait_for_summary_focus(self) -> str:
         """The error summary takes focus (autofocus is applied at the next rendering step)."""
-        with contextlib.suppress(playwright.Error):  # a timeout: the assert says what is
+        # A function, not an expression string: Playwright polls a string with eval(), which
+        # the CSP (rightly) forbids.
+        with contextlib.suppress(PlaywrightTimeout):  # the caller's assert says what is
             self.page.wait_for_function(
-                "document.activeElement && document.activeElement.classList.contains("
+                "() => document.activeElement && document.activeElement.classList.contains("
                 "'error-summary')", timeout=3000)
         return self.focused()
 
