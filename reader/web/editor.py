@@ -114,9 +114,12 @@ def import_gallery():
     if errors:
         return render_template("editor/import.html", errors=errors, text=text), 400
     gallery_changed(gallery.slug)
-    flash(f"Imported “{gallery.title}”: {len(gallery.items)} photos.")
-    for w in gallery.warnings:
-        flash(f"Warning: {w}", "warning")
+    flash(f"Imported “{_short(gallery.title)}”: {len(gallery.items)} photos.")
+    for w in gallery.warnings[:MAX_WARNINGS_SHOWN]:
+        flash(f"Warning: {_short(str(w), 200)}", "warning")
+    if len(gallery.warnings) > MAX_WARNINGS_SHOWN:
+        flash(f"… and {len(gallery.warnings) - MAX_WARNINGS_SHOWN} more warnings "
+              f"(`reader show {gallery.slug}` lists them all).", "warning")
     return redirect(url_for("editor.gallery", slug=gallery.slug), 303)
 
 
@@ -129,6 +132,16 @@ def _refuse_taken_slug(gallery: Gallery, field: str) -> None:
         return
     raise InputError(f"the library already has a gallery at “{gallery.slug}”; edit or delete "
                      "that one, or remove the slug from the document", field=field)
+
+
+# Messages ride in the session cookie until shown, and a cookie holds about 4 KB: keep them
+# short whatever the gallery's text (a cookie over the limit would be dropped, signing the
+# editor out).
+MAX_WARNINGS_SHOWN = 5
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _sentence(message: str) -> str:
@@ -240,5 +253,5 @@ def remove_gallery(slug: str):
     except NotFound:
         return _gone(slug)
     gallery_changed(slug)
-    flash(f"Deleted the gallery “{g.title}”.")
+    flash(f"Deleted the gallery “{_short(g.title)}”.")
     return redirect(url_for("editor.index"), 303)

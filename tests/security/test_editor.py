@@ -215,3 +215,20 @@ def test_sign_in_page_focuses_its_error_summary_markup(client, editor):
     assert '<a href="#name">Enter your user name</a>' in page
     assert '<a href="#password">Enter your password</a>' in page
     assert '<label class="label" for="password">Password</label>' in page
+
+
+def test_a_long_title_and_many_warnings_do_not_overflow_the_session(signed_in, library):
+    """Messages ride in the session cookie: they stay short, so the editor stays signed in."""
+    import json
+
+    doc = {"title": "A very long title " * 200, "items": [{"caption": "A photo."}],
+           "warnings": [{"line": i, "message": "something odd " * 20} for i in range(40)]}
+    r = post(signed_in, "/edit/import", {"file": (io.BytesIO(json.dumps(doc).encode()),
+                                                   "doc.json")},
+             content_type="multipart/form-data")
+    assert r.status_code == 303
+    cookie = signed_in.get_cookie("reader_session")
+    assert len(cookie.value) < 3000
+    page = signed_in.get(r.headers["Location"]).get_data(as_text=True)
+    assert "more warnings" in page
+    assert signed_in.get("/edit/").status_code == 200  # still signed in
