@@ -99,10 +99,13 @@ def save():
 def remove():
     lex = lexicon() or abort(404)
     written = request.form.get("written", "")
+    if not written.strip() or len(written) > MAX_WORD:
+        abort(400, description="Choose an entry of the lexicon to remove. Nothing was changed.")
     try:
         lex.remove(written)
     except InputError as e:
-        flash(f"{e.message}. Nothing was changed.", "error")
+        message = e.message[:1].upper() + e.message[1:300]  # the session cookie carries it
+        flash(f"{message}. Nothing was changed.", "error")
         return redirect(url_for("lexicon_editor.index"), 303)
     flash(f"Removed “{written}” from the lexicon.")
     return redirect(url_for("lexicon_editor.index"), 303)

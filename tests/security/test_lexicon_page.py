@@ -103,3 +103,16 @@ def test_errors_are_tied_to_their_fields(signed_in, lexicon):
 def test_listen_refuses_empty_or_long_text(signed_in, lexicon):
     assert signed_in.get("/edit/lexicon/listen?text=").status_code == 400
     assert signed_in.get("/edit/lexicon/listen?text=" + "a" * 301).status_code == 400
+
+
+def test_removing_something_absent_or_oversized_changes_nothing(signed_in, lexicon):
+    lexicon.set("Kyiv", "keev")
+    token = form_token(signed_in, "/edit/lexicon/")
+    r = signed_in.post("/edit/lexicon/remove", data={"written": "Lviv", "csrf_token": token})
+    assert r.status_code == 303
+    assert "There is no entry for &#39;Lviv&#39;. Nothing was changed." in signed_in.get(
+        "/edit/lexicon/").get_data(as_text=True)
+    r = signed_in.post("/edit/lexicon/remove", data={"written": "x" * 5000,
+                                                      "csrf_token": token})
+    assert r.status_code == 400
+    assert lexicon.entries() == [("Kyiv", "keev")]
