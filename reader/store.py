@@ -77,6 +77,23 @@ MIGRATIONS: list[str] = [
         updated_at  TEXT NOT NULL
     );
     """,
+    # 4: editors who may sign in (see reader/users.py) and the sign-in throttle's
+    # counts of wrong passwords in a row, per account and per client address.
+    """
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        session_stamp TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE sign_in_failures (
+        key           TEXT PRIMARY KEY,
+        failures      INTEGER NOT NULL,
+        last_failure  REAL NOT NULL,
+        blocked_until REAL NOT NULL
+    );
+    """,
 ]
 
 

@@ -10,6 +10,20 @@ from reader.web import settings as s
 from reader.web.settings import COOKIE, Choice, Field
 
 
+@pytest.fixture
+def client(app):
+    """A reader's browser: every form it sends carries the page's CSRF token, as a real one's."""
+    import re
+
+    c = app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      c.get("/settings").get_data(as_text=True)).group(1)
+    post = c.post
+    c.post = lambda url, data=None, **kw: post(url, data={"csrf_token": token, **(data or {})},
+                                               **kw)
+    return c
+
+
 def cookie_value(client) -> str | None:
     cookie = client.get_cookie(COOKIE)
     return cookie.value if cookie else None

@@ -69,9 +69,10 @@ def instance_for_command(f):
 
 def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
-    from reader.cli import (
-        library,  # noqa: F401  (its decorators attach the commands)
-        speech,  # noqa: F401
+    from reader.cli import (  # noqa: F401  (their decorators attach the commands)
+        library,
+        speech,
+        users,
     )
 
 

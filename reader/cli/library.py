@@ -189,5 +189,9 @@ def serve(ctx: Context, host: str, port: int, threads: int) -> None:
     app = create_app(instance=ctx.instance)
     click.echo(f"Serving the gallery reader on http://{host}:{port}/ "
                f"(library: {ctx.library.path})")
-    waitress.serve(app, host=host, port=port, threads=threads, ident="gallery-reader")
+    # Waitress reads a whole request body before the app sees it: cap what it will buffer at
+    # twice the app's upload limit, so a modestly oversized upload still gets the app's clear
+    # 413 page and a huge one is refused by waitress from its Content-Length alone.
+    waitress.serve(app, host=host, port=port, threads=threads, ident="gallery-reader",
+                   max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"])
 

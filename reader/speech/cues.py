@@ -42,9 +42,17 @@ def cue_times(text: str, rendering: Rendering) -> list[tuple[float, float, str]]
     return cues
 
 
+def cue_text(words: str) -> str:
+    """A sentence as WebVTT cue text: `&`, `<` and `>` escaped (a caption's markup stays
+    text, never a cue tag such as <c.x> or <b>), `-->` and line breaks (which would end the
+    cue) neutralised."""
+    words = " ".join(words.split())
+    words = words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return words.replace("--&gt;", "→")
+
+
 def webvtt(text: str, rendering: Rendering) -> str:
     lines = ["WEBVTT", ""]
     for n, (start, end, words) in enumerate(cue_times(text, rendering), start=1):
-        words = words.replace("-->", "→")
-        lines += [str(n), f"{_stamp(start)} --> {_stamp(end)}", words, ""]
+        lines += [str(n), f"{_stamp(start)} --> {_stamp(end)}", cue_text(words), ""]
     return "\n".join(lines)

@@ -23,6 +23,11 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
+    # Security: secret key, signed session cookies, CSRF, security headers, error pages. First,
+    # so every blueprint and every response below is covered.
+    from reader.web import security
+
+    security.init_app(app)
 
     library = Library.in_instance(folder)
     app.extensions["library"] = library
@@ -44,8 +49,17 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     app.register_blueprint(photos.bp)
     register_provider(app, photos.image_media)
+    app.extensions["zip_importer"] = photos.import_zip_upload  # the editors' zip upload
 
     from reader.web import audio
 
     audio.init_app(app)  # spoken captions: /audio/…, each item's `speech`
+
+    # Editors: sign-in/out, the editor and its pronunciation page (see reader/web/editor.py for
+    # the zip-import and gallery-changed hooks other features register).
+    from reader.web import auth, editor, lexicon_editor
+
+    auth.init_app(app)
+    app.register_blueprint(editor.bp, url_prefix="/edit")
+    app.register_blueprint(lexicon_editor.bp, url_prefix="/edit/lexicon")
     return app

@@ -19,9 +19,11 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, request, send_file, url_for
 
+from reader.errors import InputError
 from reader.model import Gallery, Item
 from reader.speech.cache import FORMATS
 from reader.speech.engine import EngineConfig
+from reader.speech.lexicon import check_entry
 from reader.speech.script import SpeechSettings
 from reader.speech.service import EngineUnavailable, RenderError, Speech, TextError, Utterance
 from reader.web.assets import register_script
@@ -72,9 +74,43 @@ def init_app(app: Flask) -> None:
         threading.Thread(target=service.available, daemon=True, name="speech-warm").start()
     app.register_blueprint(bp, url_prefix="/audio")
     register_provider(app, speech_media)
+    app.extensions["lexicon"] = LexiconEditing(app)  # the editors' pronunciation page
     register_script(app, "speech.js")
     register_shortcut(app, Shortcut(("p",), "P", "Play or pause the current photo's caption "
                                                "and credit"))
+
+
+class LexiconEditing:
+    """The pronunciation lexicon as the editors' page (reader/web/lexicon_editor.py) uses it."""
+
+    def __init__(self, app: Flask):
+        self.app = app
+
+    def _library(self):
+        return self.app.extensions["library"]
+
+    def entries(self) -> list[tuple[str, str]]:
+        return sorted(self._library().lexicon().items(), key=lambda e: e[0].lower())
+
+    def set(self, written: str, spoken: str) -> None:
+        try:
+            word, said = check_entry(written, spoken)
+        except InputError as e:
+            raise InputError(e.message, field="written" if e.field == "word" else "spoken") \
+                from None
+        self._library().set_pronunciation(word, said)
+
+    def remove(self, written: str) -> None:
+        if not self._library().remove_pronunciation(written):
+            raise InputError(f"there is no entry for {written!r}", field="written")
+
+    def preview(self, text: str) -> tuple[bytes, str]:
+        """The text spoken with the lexicon applied, as MP3 (through the speech cache)."""
+        service = speech()
+        if not service.available():
+            raise InputError("this server has no speech engine to listen with", field="text")
+        u = service.utterance_for_text(service.lexicon().apply(text), settings())
+        return service.file(u, "mp3").read_bytes(), "audio/mpeg"
 
 
 def _utterance(gallery: Gallery, item: Item) -> Utterance:

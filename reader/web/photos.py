@@ -14,12 +14,14 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
 
+from reader.errors import InputError
 from reader.images.derivatives import EXTRAS, FULL_MAX, derivative_widths, scaled_height
 from reader.images.storage import DERIVED_VERSION, KEY_RE, ImageStore
-from reader.model import Gallery, Item, StoredImage
+from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.web.context import gallery_or_404, library
 
 bp = Blueprint("photos", __name__)
@@ -136,3 +138,25 @@ def view(slug: str, n: int):
         full_width=min(record.width, FULL_MAX),
         full_height=scaled_height(record.width, record.height, min(record.width, FULL_MAX)),
     )
+
+
+def import_zip_upload(data: bytes, filename: str) -> tuple[Gallery, dict]:
+    """The editors' zip upload (reader/web/editor.py's ``zip_importer`` hook): the bytes are
+    spooled into the instance folder and imported like `reader import photos.zip`."""
+    import tempfile
+
+    from reader.importers.photos import load_photo_gallery
+
+    instance = Path(current_app.instance_path)
+    spool = instance / "images" / "tmp"
+    spool.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=spool, suffix=".zip") as tmp:
+        tmp.write(data)
+        tmp.flush()
+        result = load_photo_gallery(tmp.name, instance=instance, jobs=1)
+    if result.gallery is None:
+        first = result.errors[0] if result.errors else InputError("no photos in the zip")
+        raise InputError(first.message, source=filename, field="file")
+    for e in result.errors:  # refused files: the rest of the gallery still imports
+        result.gallery.warnings.append(GalleryWarning(None, str(e)))
+    return result.gallery, {"images": result.images}

@@ -45,22 +45,22 @@ def test_listen_button_and_p_shortcut(live, page, seed_gallery):
     assert listen.is_visible()
     listen.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("!document.getElementById('audio-2').paused", timeout=15000)
+    page.wait_for_function("() => !document.getElementById('audio-2').paused", timeout=15000)
     page.get_by_role("button", name="Pause photo 2", exact=True).wait_for()
     assert any(".mp3" in u for u in audio_requests)
-    page.wait_for_function("document.getElementById('audio-2').currentTime > 0.2",
+    page.wait_for_function("() => document.getElementById('audio-2').currentTime > 0.2",
                            timeout=15000)
 
     page.locator("h1").click()  # focus away from the button; `p` works anywhere
     page.keyboard.press("p")
-    page.wait_for_function("document.getElementById('audio-2').paused")
+    page.wait_for_function("() => document.getElementById('audio-2').paused")
     listen.wait_for()  # says "Listen" again
     page.keyboard.press("p")
-    page.wait_for_function("!document.getElementById('audio-2').paused")
+    page.wait_for_function("() => !document.getElementById('audio-2').paused")
 
     # Shortcuts switched off: `p` does nothing.
     page.keyboard.press("p")
-    page.wait_for_function("document.getElementById('audio-2').paused")
+    page.wait_for_function("() => document.getElementById('audio-2').paused")
     page.evaluate("document.documentElement.dataset.shortcuts = 'off'")
     page.keyboard.press("p")
     page.wait_for_timeout(300)
@@ -71,7 +71,7 @@ def test_p_on_the_gallery_page_plays_the_focused_photo_only(live, page, seed_gal
     page.goto(f"{live}/g/{seed_gallery.slug}/")
     page.locator("#photo-3-heading a").focus()
     page.keyboard.press("p")
-    page.wait_for_function("!document.getElementById('audio-3').paused", timeout=15000)
+    page.wait_for_function("() => !document.getElementById('audio-3').paused", timeout=15000)
     states = page.evaluate("[...document.querySelectorAll('audio.speech')].map(a => a.paused)")
     assert states.count(False) == 1 and states[2] is False
 

@@ -1,0 +1,114 @@
+"""Editing a stored gallery one change at a time: an item's words, its place, its removal.
+
+Store-level (no Flask); the editor pages call these. Each change is read-modify-save through
+`Library.save`, so whatever the store keeps in step with a gallery (its search index, …) stays
+in step. Each form carries the gallery's *version* (a hash of its content when the form was
+made); a change made against an older version is refused with :class:`EditConflict` instead of
+silently overwriting another editor's work or acting on a photo that has since moved.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import re
+
+from reader.errors import InputError
+from reader.model import Gallery, Item
+from reader.store import Library
+
+MAX_FIELD_CHARS = 20_000  # as the text importer's longest line
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+class EditConflict(Exception):
+    """The gallery changed since the form was made; nothing was changed."""
+
+
+def gallery_version(gallery: Gallery) -> str:
+    data = json.dumps(dataclasses.asdict(gallery), ensure_ascii=False, sort_keys=True)
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def clean_text(value: str | None, field: str, *, required: bool) -> str | None:
+    """A one-paragraph text field as typed: trimmed, line breaks become spaces."""
+    value = _LINE_BREAKS.sub(" ", (value or "").strip())
+    if not value:
+        if required:
+            raise InputError("enter some text", field=field)
+        return None
+    if len(value) > MAX_FIELD_CHARS:
+        raise InputError(f"at most {MAX_FIELD_CHARS:,} characters (this has {len(value):,})",
+                         field=field)
+    if _CONTROL.search(value):
+        raise InputError("remove the control characters (invisible characters that are not "
+                         "text)", field=field)
+    return value
+
+
+def _load(library: Library, slug: str, version: str) -> Gallery:
+    gallery = library.get(slug)
+    if version != gallery_version(gallery):
+        raise EditConflict(slug)
+    return gallery
+
+
+def _item(gallery: Gallery, position: int) -> Item:
+    if not 1 <= position <= len(gallery.items):
+        raise InputError(f"this gallery has photos 1 to {len(gallery.items)}",
+                         field="position")
+    return gallery.items[position - 1]
+
+
+def edit_item(library: Library, slug: str, position: int, version: str, *, alt: str | None,
+              caption: str, credit: str | None) -> Gallery:
+    """Replace one photo's description (alt), caption and credit.
+
+    Raises :class:`InputError` naming the first bad field (checked before anything is stored).
+    """
+    fields = {"alt": clean_text(alt, "alt", required=False),
+              "caption": clean_text(caption, "caption", required=True),
+              "credit": clean_text(credit, "credit", required=False)}
+    gallery = _load(library, slug, version)
+    item = _item(gallery, position)
+    item.alt, item.caption, item.credit = fields["alt"], fields["caption"], fields["credit"]
+    return library.save(gallery)
+
+
+def check_item_fields(alt: str | None, caption: str, credit: str | None) -> dict[str, str]:
+    """Every field error at once (for a form), as {field: message}."""
+    errors = {}
+    for name, value, required in (("alt", alt, False), ("caption", caption, True),
+                                  ("credit", credit, False)):
+        try:
+            clean_text(value, name, required=required)
+        except InputError as e:
+            errors[name] = e.message
+    return errors
+
+
+def move_item(library: Library, slug: str, position: int, to: int, version: str) -> Gallery:
+    gallery = _load(library, slug, version)
+    item = _item(gallery, position)
+    if not 1 <= to <= len(gallery.items):
+        raise InputError(f"a photo can move to places 1 to {len(gallery.items)}", field="to")
+    gallery.items.remove(item)
+    gallery.items.insert(to - 1, item)
+    return library.save(gallery)
+
+
+def delete_item(library: Library, slug: str, position: int, version: str) -> Gallery:
+    gallery = _load(library, slug, version)
+    item = _item(gallery, position)
+    if len(gallery.items) == 1:
+        raise InputError("a gallery needs at least one photo; delete the gallery instead",
+                         field="position")
+    gallery.items.remove(item)
+    return library.save(gallery)
+
+
+def delete_gallery(library: Library, slug: str, version: str) -> None:
+    _load(library, slug, version)
+    library.delete(slug)
