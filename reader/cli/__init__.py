@@ -69,7 +69,7 @@ def instance_for_command(f):
 
 def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
-    from reader.cli import library  # noqa: F401  (its decorators attach the commands)
+    from reader.cli import library, search  # noqa: F401  (their decorators attach the commands)
 
 
 register()

@@ -17,39 +17,79 @@ from reader.errors import InputError, NotFound
 @click.option("--json", "as_json", is_flag=True, help="Print one gallery document per line.")
 @click.option("--lang", metavar="TAG", help="The galleries' language (BCP 47), instead of "
                                              "detecting it.")
+@click.option("-v", "--verbose", is_flag=True, help="Name every imported gallery, even in a "
+                                                    "bulk import.")
 @instance_for_command
 @pass_ctx
-def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None) -> None:
+def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None,
+            verbose: bool) -> None:
     """Import gallery texts, JSON documents, or folders of them.
 
     Each gallery is stored whole or not at all; re-importing a source updates it in place.
+    Many files (a folder) are written in batches, with a progress bar; files that cannot be
+    imported are listed at the end, the others are stored, and the exit status is 1.
     """
-    from reader.document import gallery_document
-    from reader.importers import load_path
+    import time
 
-    failures = 0
+    from reader.document import gallery_document
+    from reader.importers import gallery_files, load_file
+
+    failures: list[str] = []
+    files: list[Path] = []
     for path in paths:
-        for loaded in load_path(path, lang=lang):
+        if path.is_dir():
+            found = gallery_files(path)
+            if not found:
+                failures.append(str(InputError("the folder holds no gallery texts (.txt) or "
+                                               "documents (.json)", source=str(path))))
+            files += found
+        elif not path.exists():
+            failures.append(str(InputError("no such file or folder", source=str(path))))
+        else:
+            files.append(path)
+    bulk = len(files) > 1
+    sources: dict[int, str] = {}
+    warnings: list[str] = []
+    started = time.perf_counter()
+    stored = photos = 0
+
+    def parsed(bar):
+        for f in bar:
+            loaded = load_file(f, lang)
             if loaded.error is not None:
-                failures += 1
-                click.echo(f"reader: {loaded.error}", err=True)
+                failures.append(str(loaded.error))
                 continue
-            gallery = loaded.gallery
-            try:
-                ctx.library.save(gallery)
-            except InputError as e:
-                failures += 1
-                click.echo(f"reader: {e}", err=True)
+            sources[id(loaded.gallery)] = loaded.source
+            yield loaded.gallery
+
+    with click.progressbar(files, label="Importing", file=sys.stderr, show_pos=True,
+                           hidden=not bulk or as_json) as bar:
+        for gallery, error in ctx.library.save_many(parsed(bar)):
+            source = sources.pop(id(gallery))
+            if error is not None:
+                failures.append(str(error))
                 continue
+            stored += 1
+            photos += len(gallery.items)
             for w in gallery.warnings:
-                where = f"{loaded.source}:{w.line}" if w.line else loaded.source
-                click.echo(f"reader: warning: {where}: {w.message}", err=True)
+                where = f"{source}:{w.line}" if w.line else source
+                warnings.append(f"reader: warning: {where}: {w.message}")
             if as_json:
                 click.echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
-            else:
+            elif verbose or not bulk:
                 click.echo(f"imported {gallery.slug}: {gallery.title} "
                            f"({len(gallery.items)} photos, {gallery.lang})")
+    for line in warnings:
+        click.echo(line, err=True)
+    if bulk and not as_json:
+        seconds = time.perf_counter() - started
+        click.echo(f"imported {stored} of {len(files)} files ({photos} photos) "
+                   f"in {seconds:.1f} s")
     if failures:
+        if bulk or len(failures) > 1:
+            click.echo(f"reader: {len(failures)} could not be imported:", err=True)
+        for line in failures:
+            click.echo(f"reader: {line}", err=True)
         sys.exit(1)
 
 

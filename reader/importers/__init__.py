@@ -86,18 +86,25 @@ def load_path(path: str | Path, *, lang: str | None = None) -> list[Loaded]:
     if not p.exists():
         return [Loaded(str(path), error=InputError("no such file or folder", source=str(path)))]
     if p.is_dir():
-        files = sorted(f for f in p.iterdir()
-                       if f.is_file() and not f.is_symlink() and not f.name.startswith(".")
-                       and f.suffix.lower() in (TEXT_SUFFIXES - {""}) | JSON_SUFFIXES)
+        files = gallery_files(p)
         if not files:
             return [Loaded(str(path), error=InputError(
                 "the folder holds no gallery texts (.txt) or documents (.json)",
                 source=str(path)))]
-        return [_load_one(f, lang) for f in files]
-    return [_load_one(p, lang)]
+        return [load_file(f, lang) for f in files]
+    return [load_file(p, lang)]
 
 
-def _load_one(path: Path, lang: str | None) -> Loaded:
+def gallery_files(folder: Path) -> list[Path]:
+    """The gallery files a folder holds, in name order (bulk import lists them first, to
+    count them for its progress bar, then loads them one at a time)."""
+    return sorted(f for f in folder.iterdir()
+                  if f.is_file() and not f.is_symlink() and not f.name.startswith(".")
+                  and f.suffix.lower() in (TEXT_SUFFIXES - {""}) | JSON_SUFFIXES)
+
+
+def load_file(path: Path, lang: str | None = None) -> Loaded:
+    """One file's outcome, never raising for bad input."""
     try:
         return Loaded(str(path), gallery=_load_file(path, lang))
     except InputError as e:

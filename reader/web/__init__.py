@@ -39,4 +39,10 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.register_blueprint(api.bp, url_prefix="/api")
     # Features that add media to each photo register here, each with its own blueprint and
     # media provider (see reader/web/media.py).
+
+    # Archive: full-text search (page and API) and compressed text responses.
+    from reader.web import compression, search
+
+    app.register_blueprint(search.bp)
+    compression.init_app(app)
     return app
