@@ -225,6 +225,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--galleries", type=int, default=10_000)
     ap.add_argument("--baseline-galleries", type=int, default=1_000)
+    ap.add_argument("--jobs", type=int, default=1, help="`reader import --jobs` (parsing "
+                    "processes)")
     ap.add_argument("--keep", type=Path, help="keep the texts and instance in this folder")
     args = ap.parse_args()
     work = args.keep or Path(tempfile.mkdtemp(prefix="reader-bench-"))
@@ -244,7 +246,8 @@ def main() -> None:
     # 1. bulk import
     env = dict(os.environ, READER_INSTANCE=str(instance))
     t = time.perf_counter()
-    done = subprocess.run([str(BIN / "reader"), "import", str(texts)], env=env,
+    done = subprocess.run([str(BIN / "reader"), "import", "--jobs", str(args.jobs), str(texts)],
+                          env=env,
                           capture_output=True, text=True)
     import_s = time.perf_counter() - t
     if done.returncode != 0:
@@ -253,7 +256,7 @@ def main() -> None:
     nb = min(args.baseline_galleries, args.galleries)
     base_s = baseline_import(texts, base_instance, nb)
     base_rate = nb / base_s
-    rows.append(("bulk import, galleries/s (batched; whole archive)", f"{rate:,.0f}",
+    rows.append((f"bulk import, galleries/s (batched, --jobs {args.jobs})", f"{rate:,.0f}",
                  f"{base_rate:,.0f} (1 tx/gallery, {nb:,})", f"{rate / base_rate:.2f}×"))
     rows.append(("bulk import, photos/s", f"{rate * PHOTOS_PER_GALLERY:,.0f}",
                  f"{base_rate * PHOTOS_PER_GALLERY:,.0f}", f"{rate / base_rate:.2f}×"))

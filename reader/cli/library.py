@@ -19,10 +19,13 @@ from reader.errors import InputError, NotFound
                                              "detecting it.")
 @click.option("-v", "--verbose", is_flag=True, help="Name every imported gallery, even in a "
                                                     "bulk import.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes that read and parse files in a bulk import (helps on an idle "
+                   "machine with spare cores).")
 @instance_for_command
 @pass_ctx
 def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None,
-            verbose: bool) -> None:
+            verbose: bool, jobs: int) -> None:
     """Import gallery texts, JSON documents, or folders of them.
 
     Each gallery is stored whole or not at all; re-importing a source updates it in place.
@@ -32,7 +35,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     import time
 
     from reader.document import gallery_document
-    from reader.importers import gallery_files, load_file
+    from reader.importers import gallery_files, load_files
 
     failures: list[str] = []
     files: list[Path] = []
@@ -54,15 +57,15 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     stored = photos = 0
 
     def parsed(bar):
-        for f in bar:
-            loaded = load_file(f, lang)
+        for loaded in load_files(files, lang, jobs):
+            bar.update(1)
             if loaded.error is not None:
                 failures.append(str(loaded.error))
                 continue
             sources[id(loaded.gallery)] = loaded.source
             yield loaded.gallery
 
-    with click.progressbar(files, label="Importing", file=sys.stderr, show_pos=True,
+    with click.progressbar(length=len(files), label="Importing", file=sys.stderr, show_pos=True,
                            hidden=not bulk or as_json) as bar:
         for gallery, error in ctx.library.save_many(parsed(bar)):
             source = sources.pop(id(gallery))

@@ -6,6 +6,7 @@ the gallery's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,3 +113,29 @@ def load_file(path: Path, lang: str | None = None) -> Loaded:
     except OSError as e:
         return Loaded(str(path), error=InputError(f"cannot read: {e.strerror}",
                                                   source=str(path)))
+
+
+def load_files(files: list[Path], lang: str | None = None, jobs: int = 1) -> Iterator[Loaded]:
+    """Load many files in order; with ``jobs`` > 1, parse them in that many worker processes
+    (reading, parsing and language detection are CPU work; the caller keeps writing)."""
+    if jobs <= 1 or len(files) < 2 * jobs:
+        for f in files:
+            yield load_file(f, lang)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for source, gallery, error in pool.imap(_load_in_worker, [(f, lang) for f in files],
+                                                chunksize=16):
+            yield Loaded(source, gallery=gallery,
+                         error=None if error is None else InputError(error[0], source=error[1],
+                                                                     line=error[2],
+                                                                     field=error[3]))
+
+
+def _load_in_worker(job: tuple[Path, str | None]):
+    # InputError's keyword arguments do not survive pickling: send its parts.
+    loaded = load_file(*job)
+    e = loaded.error
+    return (loaded.source, loaded.gallery,
+            None if e is None else (e.message, e.source, e.line, e.field))

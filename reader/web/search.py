@@ -30,6 +30,7 @@ def api():
     return jsonify({
         "query": results.query,
         "total": results.total,
+        "ranked_among_newest": results.window,
         "page": results.pager.page,
         "pages": results.pager.pages,
         "results": [hit_document(h) | {"url": url_for("pages.photo", slug=h.slug,

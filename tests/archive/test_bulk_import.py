@@ -69,3 +69,17 @@ def test_a_missing_path_and_an_empty_folder_are_reported(reader, tmp_path):
     assert result.exit_code == 1
     assert "holds no gallery texts" in result.stderr
     assert "nowhere.txt: no such file or folder" in result.stderr
+
+
+def test_parsing_in_worker_processes_gives_the_same_outcome(reader, library, tmp_path):
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    for n in range(12):
+        write(folder, f"{n:02d}.txt", gallery_text(f"Photos: Day {n}",
+                                                    [(None, f"Dusk {n} on the quay.", "A B/EPA")]))
+    (folder / "99-binary.txt").write_bytes(b"Caption\x00 here [A/EPA]\n")
+    result = reader("import", "--jobs", "2", folder)
+    assert result.exit_code == 1
+    assert "imported 12 of 13 files (12 photos)" in result.stdout
+    assert f"reader: {folder / '99-binary.txt'}:1: this is a binary file" in result.stderr
+    assert search(library, "quay").total == 12

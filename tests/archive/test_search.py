@@ -132,3 +132,21 @@ def test_results_come_a_page_at_a_time(library, tmp_path):
     assert (first.total, len(first.hits), len(second.hits)) == (25, 20, 5)
     assert {h.position for h in first.hits} | {h.position for h in second.hits} == \
         set(range(1, 26))
+
+
+def test_a_query_matching_too_many_photos_is_ranked_among_the_newest(library, tmp_path,
+                                                                     monkeypatch, client):
+    import reader.search
+
+    photos = [(None, f"Gull number {n} on the pier.", "Ada Lund/Reader Desk")
+              for n in range(1, 26)]
+    [loaded] = load_path(write(tmp_path, "gulls.txt", gallery_text("Photos: Gulls", photos)))
+    library.save(loaded.gallery)
+    monkeypatch.setattr(reader.search, "RANK_WINDOW", 4)
+    results = search(library, "gull")
+    assert (results.total, results.window, results.pager.pages) == (25, 4, 1)
+    assert sorted(h.position for h in results.hits) == [22, 23, 24, 25]  # the newest rows
+    html = client.get("/search?q=gull").get_data(as_text=True)
+    assert "<h1>25 results for “gull”</h1>" in html
+    assert "best matches among the 4 most recently added" in html
+    assert search(library, "gull number 7").window is None
