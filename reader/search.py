@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from reader.paging import Pager
 from reader.store import Library
@@ -26,10 +27,10 @@ MAX_TERM_CHARS = 64
 MAX_QUERY_CHARS = 500
 PER_PAGE = 20
 # Ranking costs time per matching photo (BM25 over all of them), so a query that matches
-# more photos than this (a word in nearly every caption) is ranked among the most recently
+# more photos than this (a common word) is ranked among the most recently
 # stored RANK_WINDOW of its matches only; the page says so. Keeps a search of a 130,000-photo
 # archive in tens of milliseconds whatever the words (see bench/archive.py).
-RANK_WINDOW = 5_000
+RANK_WINDOW = 2_000
 
 # A word, as FTS5's unicode61 tokenizer sees one: letters and digits; everything else,
 # underscore included, separates words.
@@ -78,8 +79,11 @@ class Results:
     window: int | None = None  # set when only the newest `window` matches were ranked
 
 
+@lru_cache(maxsize=65_536)
 def fold(text: str) -> str:
     """Lower case without diacritics, as `unicode61 remove_diacritics 2` compares words."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 

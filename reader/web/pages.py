@@ -22,8 +22,8 @@ def index():
                             section=section, year=year)
     if not listing.pager.exists:
         abort(404, description=f"The library has {listing.pager.pages} pages.")
-    return render_template("library.html", listing=listing, sections=lib.sections(),
-                           years=lib.years())
+    return render_template("library.html", listing=listing, galleries=listing.galleries,
+                           sections=lib.sections(), years=lib.years())
 
 
 @bp.get("/g/<slug>/")
