@@ -40,9 +40,10 @@ def create_app(test_config: dict[str, Any] | None = None,
     # Features that add media to each photo register here, each with its own blueprint and
     # media provider (see reader/web/media.py).
 
-    # Archive: full-text search (page and API) and compressed text responses.
-    from reader.web import compression, search
+    # Archive: full-text search (page and API), page links, compressed text responses.
+    from reader.web import compression, paging, search
 
     app.register_blueprint(search.bp)
+    paging.init_app(app)
     compression.init_app(app)
     return app

@@ -37,13 +37,3 @@ def api():
                                                          n=h.position)}
                     for h in results.hits],
     })
-
-
-@bp.app_template_global()
-def page_url(n: int) -> str:
-    """This page's URL with its query string, at page ``n`` (for partials/pagination.html)."""
-    args = request.args.to_dict()
-    args.pop("page", None)
-    if n > 1:
-        args["page"] = n
-    return url_for(request.endpoint, **(request.view_args or {}), **args)
