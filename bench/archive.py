@@ -300,6 +300,14 @@ def main() -> None:
         rows.append(("library, section + year filter", f"{p_filtered:.1f} ms",
                      f"{p1:.1f} ms (page 1)", f"{p_filtered / p1:.2f}×"))
 
+        # 3b. the same in-process, as CPU time: steadier than wall time on a shared machine
+        cpu = cpu_times(instance, qs, min(500, last_page))
+        rows.append(("  CPU per search, in-process p50 / p99",
+                     f"{pct(cpu['search'], 50):.1f} / {pct(cpu['search'], 99):.1f} ms", "", ""))
+        c1, cn = statistics.median(cpu["page1"]), statistics.median(cpu["pageN"])
+        rows.append((f"  CPU per library page 1 / {min(500, last_page)}, in-process median",
+                     f"{c1:.1f} / {cn:.1f} ms", "", f"{cn / c1:.2f}×"))
+
         # 4. single-photo page weight
         _, html, _ = server.get("/g/" + first_slug(db) + "/1")
         assets = re.findall(rb'<link[^>]+rel="stylesheet"[^>]+href="([^"]+)"', html) + \
@@ -329,6 +337,30 @@ def main() -> None:
           f"{load_after[2]:.2f}; {os.cpu_count()} CPUs")
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def cpu_times(instance: Path, qs: list[str], page_n: int) -> dict[str, list[float]]:
+    """CPU milliseconds (this process) per search and per library page render, in-process."""
+    sys.path.insert(0, str(ROOT))
+    from reader.search import search
+    from reader.web import create_app
+
+    app = create_app({"LOAD_SAMPLE_IF_EMPTY": False}, instance=instance)
+    library = app.extensions["library"]
+    client = app.test_client()
+    out: dict[str, list[float]] = {"search": [], "page1": [], "pageN": []}
+    for q in qs:
+        search(library, q)  # warm
+        t = time.process_time()
+        search(library, q)
+        out["search"].append((time.process_time() - t) * 1000)
+    for key, path in (("page1", "/"), ("pageN", f"/?page={page_n}")):
+        client.get(path)
+        for _ in range(30):
+            t = time.process_time()
+            client.get(path)
+            out[key].append((time.process_time() - t) * 1000)
+    return out
 
 
 def first_slug(db: Path) -> str:
