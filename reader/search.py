@@ -125,9 +125,6 @@ def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     return out
 
 
-MARKED_FIELDS = ("gallery_title", "standfirst", "caption", "alt", "credit")
-
-
 def search(library: Library, query: str, page: int = 1, per_page: int = PER_PAGE) -> Results:
     """The photos matching ``query``, best first (bm25: title, credit and caption weigh most)."""
     terms = parse_query(query)
@@ -135,6 +132,7 @@ def search(library: Library, query: str, page: int = 1, per_page: int = PER_PAGE
         return Results(query, terms, [], Pager(page, per_page, 0), 0)
     expr = match_expression(terms)
     with library.read() as con:
+        con.execute("BEGIN")  # one snapshot for the count and the rows
         total = con.execute("SELECT count(*) FROM search_index WHERE search_index MATCH ?",
                             (expr,)).fetchone()[0]
         window = RANK_WINDOW if total > RANK_WINDOW else None
@@ -153,6 +151,7 @@ def search(library: Library, query: str, page: int = 1, per_page: int = PER_PAGE
                ORDER BY s.rank""",
             (expr, per_page, pager.offset),
         ).fetchall() if pager.exists else []
+        con.execute("COMMIT")
     hits = []
     for r in rows:
         texts = {"gallery_title": r["title"], "standfirst": r["standfirst"],

@@ -246,6 +246,7 @@ class Library:
             params += [f"{year:04d}", f"{year + 1:04d}"]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
         with self._read() as con:
+            con.execute("BEGIN")  # one snapshot for the count and the rows
             total = con.execute(f"SELECT count(*) FROM galleries {clause}", params).fetchone()[0]
             pager = Pager(page, per_page, total)
             rows = con.execute(
@@ -257,6 +258,7 @@ class Library:
                     ORDER BY ifnull(g.date, '') DESC, g.id DESC""",
                 [*params, per_page, pager.offset],
             ).fetchall() if pager.exists else []
+            con.execute("COMMIT")
         return LibraryPage(
             [Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
              for r in rows], pager, section, year)
