@@ -270,7 +270,10 @@ def main() -> None:
         qs = queries()
         for q in qs[:10]:  # warm the page cache and the server's threads
             server.timed("/api/search?q=" + urllib.parse.quote(q))
-        api = [server.timed("/api/search?q=" + urllib.parse.quote(q))[0] for q in qs]
+        passes = [[server.timed("/api/search?q=" + urllib.parse.quote(q))[0] for q in qs]
+                  for _ in range(3)]
+        api = passes[0]
+        best = [min(times) for times in zip(*passes, strict=True)]  # preemption filtered out
         page = [server.timed("/search?q=" + urllib.parse.quote(q))[0] for q in qs]
         like = [like_search(db, q) for q in qs[::10]]
         slowest = sorted(zip(api, qs, strict=True), reverse=True)[:3]
@@ -281,6 +284,8 @@ def main() -> None:
         rows.append((f"search p99, GET /api/search (target < {P99_TARGET_MS} ms)",
                      f"{p99:.1f} ms", f"{max(like):.1f} ms (LIKE max)",
                      f"{p99 / max(like):.3f}×"))
+        rows.append(("search p50 / p99, each query's best of 3 passes",
+                     f"{pct(best, 50):.1f} / {pct(best, 99):.1f} ms", "", ""))
         rows.append(("search p50 / p99, GET /search (HTML page)",
                      f"{pct(page, 50):.1f} / {pct(page, 99):.1f} ms", "", ""))
 
