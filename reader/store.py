@@ -20,6 +20,7 @@ from slugify import slugify
 
 from reader.errors import InputError, NotFound
 from reader.model import Gallery, GalleryWarning, Item, StoredImage
+from reader.paging import Pager
 
 LIBRARY_FILE = "library.sqlite3"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -94,6 +95,45 @@ MIGRATIONS: list[str] = [
         blocked_until REAL NOT NULL
     );
     """,
+    # 5 (archive): full-text search over every photo, kept in step with the tables by triggers
+    # (so every save and delete updates it in its own transaction), and the indexes the
+    # paginated, filtered library page walks. One search row per photo; the gallery's title and
+    # standfirst sit on its first photo's row, so a gallery-level match is one result, not N.
+    """
+    CREATE VIRTUAL TABLE search_index USING fts5(
+        title, standfirst, caption, alt, credit,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(6.0, 2.0, 3.0, 1.0, 4.0)');
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+        SELECT new.id, iif(new.position = 1, g.title, NULL),
+               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
+        FROM galleries g WHERE g.id = new.gallery_id;
+    END;
+    CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
+        DELETE FROM search_index WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE ON items BEGIN
+        DELETE FROM search_index WHERE rowid = old.id;
+        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+        SELECT new.id, iif(new.position = 1, g.title, NULL),
+               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
+        FROM galleries g WHERE g.id = new.gallery_id;
+    END;
+    CREATE TRIGGER galleries_search_update AFTER UPDATE OF title, standfirst ON galleries BEGIN
+        UPDATE search_index SET title = new.title, standfirst = new.standfirst
+        WHERE rowid = (SELECT id FROM items WHERE gallery_id = new.id AND position = 1);
+    END;
+    INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+    SELECT i.id, iif(i.position = 1, g.title, NULL), iif(i.position = 1, g.standfirst, NULL),
+           i.caption, i.alt, i.credit
+    FROM items i JOIN galleries g ON g.id = i.gallery_id;
+    DROP INDEX galleries_by_date;
+    CREATE INDEX galleries_newest ON galleries (ifnull(date, '') DESC, id DESC);
+    CREATE INDEX galleries_section_newest ON galleries (section, ifnull(date, '') DESC, id DESC);
+    """,
 ]
 
 
@@ -107,6 +147,22 @@ class Summary:
     item_count: int
     lang: str
     section: str | None
+
+
+@dataclass(frozen=True)
+class LibraryPage:
+    """One page of the library listing, newest first, with the filters that made it."""
+
+    galleries: list[Summary]
+    pager: Pager
+    section: str | None = None
+    year: int | None = None
+
+
+# The library's order, newest first, undated last. Written the same way in the indexes of
+# migration 2, so every listing query walks an index instead of sorting.
+_NEWEST = "ifnull(date, '') DESC, id DESC"
+BATCH_SIZE = 200  # galleries per transaction in save_many
 
 
 def make_slug(title: str) -> str:
@@ -159,6 +215,10 @@ class Library:
         finally:
             con.close()
 
+    def read(self):
+        """A connection for reading (for store-level modules such as `reader.search`)."""
+        return self._read()
+
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
         """One transaction: committed if the block ends normally, rolled back otherwise."""
@@ -203,10 +263,67 @@ class Library:
             rows = con.execute(
                 """SELECT g.slug, g.title, g.date, g.lang, g.section,
                           (SELECT count(*) FROM items i WHERE i.gallery_id = g.id) AS n
-                   FROM galleries g ORDER BY g.date IS NULL, g.date DESC, g.id DESC"""
+                   FROM galleries g ORDER BY ifnull(g.date, '') DESC, g.id DESC"""
             ).fetchall()
         return [Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
                 for r in rows]
+
+    def list_page(self, page: int = 1, per_page: int = 20, *, section: str | None = None,
+                  year: int | None = None) -> LibraryPage:
+        """One page of the library, newest first, optionally of one section and/or year.
+
+        Walks the `galleries_newest` / `galleries_section_newest` indexes: no sort, and the
+        rows skipped to reach a page are index entries only, so a late page costs about what
+        the first does.
+        """
+        where, params = [], []
+        if section is not None:
+            where.append("section = ?")
+            params.append(section)
+        if year is not None:
+            where.append("ifnull(date, '') >= ? AND ifnull(date, '') < ?")
+            params += [f"{year:04d}", f"{year + 1:04d}"]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._read() as con:
+            con.execute("BEGIN")  # one snapshot for the count and the rows
+            total = con.execute(f"SELECT count(*) FROM galleries {clause}", params).fetchone()[0]
+            pager = Pager(page, per_page, total)
+            rows = con.execute(
+                f"""SELECT g.slug, g.title, g.date, g.lang, g.section,
+                           (SELECT count(*) FROM items i WHERE i.gallery_id = g.id) AS n
+                    FROM (SELECT id FROM galleries {clause} ORDER BY {_NEWEST}
+                          LIMIT ? OFFSET ?) AS p
+                    JOIN galleries g ON g.id = p.id
+                    ORDER BY ifnull(g.date, '') DESC, g.id DESC""",
+                [*params, per_page, pager.offset],
+            ).fetchall() if pager.exists else []
+            con.execute("COMMIT")
+        return LibraryPage(
+            [Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
+             for r in rows], pager, section, year)
+
+    def sections(self) -> list[str]:
+        """Every section name in the library, in order (one index seek per section)."""
+        out: list[str] = []
+        with self._read() as con:
+            while True:
+                row = con.execute("SELECT min(section) FROM galleries WHERE section > ?",
+                                  (out[-1] if out else "",)).fetchone()
+                if row[0] is None:
+                    return out
+                out.append(row[0])
+
+    def years(self) -> list[int]:
+        """Every year a gallery is dated, newest first (one index seek per year)."""
+        out: list[int] = []
+        with self._read() as con:
+            while True:
+                bound = f"{out[-1]:04d}" if out else "9999-99"
+                row = con.execute("SELECT max(ifnull(date, '')) FROM galleries "
+                                  "WHERE ifnull(date, '') < ?", (bound,)).fetchone()
+                if not row[0] or not row[0][:4].isdigit():
+                    return out
+                out.append(int(row[0][:4]))
 
     def get(self, slug: str) -> Gallery:
         with self._read() as con:
@@ -233,6 +350,51 @@ class Library:
         ``images`` are the records of the photo files its items refer to; they land in the same
         transaction as the gallery. Sets ``gallery.slug``; returns the gallery.
         """
+        self._check(gallery)
+        with self._write() as con:
+            self._store(con, gallery, datetime.now(UTC).isoformat(timespec="seconds"), images)
+        return gallery
+
+    def save_many(self, galleries: Iterable[Gallery], batch_size: int = BATCH_SIZE
+                  ) -> Iterator[tuple[Gallery, InputError | None]]:
+        """Store many galleries, ``batch_size`` to a transaction (bulk import).
+
+        Each gallery is still whole or absent: it gets its own savepoint, so a bad one is
+        rolled back alone and reported (yielded with its error) while the rest are stored.
+        Yields each gallery with ``None`` or its error once its batch has been committed.
+        """
+        batch: list[Gallery] = []
+        for gallery in galleries:
+            batch.append(gallery)
+            if len(batch) >= batch_size:
+                yield from self._save_batch(batch)
+                batch = []
+        if batch:
+            yield from self._save_batch(batch)
+
+    def _save_batch(self, batch: list[Gallery]) -> list[tuple[Gallery, InputError | None]]:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        done: list[tuple[Gallery, InputError | None]] = []
+        with self._write() as con:
+            for gallery in batch:
+                try:
+                    self._check(gallery)
+                    con.execute("SAVEPOINT one_gallery")
+                    try:
+                        self._store(con, gallery, now)
+                    except BaseException:
+                        con.execute("ROLLBACK TO one_gallery")
+                        con.execute("RELEASE one_gallery")
+                        raise
+                    con.execute("RELEASE one_gallery")
+                except InputError as e:
+                    done.append((gallery, e))
+                else:
+                    done.append((gallery, None))
+        return done
+
+    @staticmethod
+    def _check(gallery: Gallery) -> None:
         if not gallery.title.strip():
             raise InputError("a gallery needs a title", source=gallery.source, field="title")
         if not gallery.items:
@@ -241,55 +403,57 @@ class Library:
         if gallery.slug is not None and not SLUG_RE.match(gallery.slug):
             raise InputError(f"{gallery.slug!r} is not a slug (lower-case letters, digits and "
                              "single hyphens)", source=gallery.source, field="slug")
+
+    def _store(self, con: sqlite3.Connection, gallery: Gallery, now: str,
+               images: Sequence[StoredImage] = ()) -> None:
+        """Write one checked gallery (and its image records) inside the caller's
+        transaction."""
         gallery.renumber()
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._write() as con:
-            existing = None
-            if gallery.source is not None:
-                existing = con.execute("SELECT id, slug FROM galleries WHERE source = ?",
-                                       (gallery.source,)).fetchone()
-            if existing is None and gallery.slug is not None:
-                existing = con.execute("SELECT id, slug FROM galleries WHERE slug = ?",
-                                       (gallery.slug,)).fetchone()
-            if existing is not None:
-                gallery.slug = existing["slug"]
-                gallery_id = existing["id"]
-                con.execute("DELETE FROM items WHERE gallery_id = ?", (gallery_id,))
-                con.execute(
-                    """UPDATE galleries SET title=?, section=?, date=?, published=?,
-                       standfirst=?, body=?, lang=?, source=?, warnings=?, updated_at=?
-                       WHERE id=?""",
-                    (*self._columns(gallery), now, gallery_id),
-                )
-            else:
-                gallery.slug = gallery.slug or self._free_slug(con, make_slug(gallery.title))
-                cur = con.execute(
-                    """INSERT INTO galleries (title, section, date, published, standfirst, body,
-                       lang, source, warnings, slug, created_at, updated_at)
-                       VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
-                    (*self._columns(gallery), gallery.slug, now, now),
-                )
-                gallery_id = cur.lastrowid
-            con.executemany(
-                """INSERT INTO items (gallery_id, position, caption, credit, alt, image)
-                   VALUES (?,?,?,?,?,?)""",
-                [(gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
-                 for it in gallery.items],
+        existing = None
+        if gallery.source is not None:
+            existing = con.execute("SELECT id, slug FROM galleries WHERE source = ?",
+                                   (gallery.source,)).fetchone()
+        if existing is None and gallery.slug is not None:
+            existing = con.execute("SELECT id, slug FROM galleries WHERE slug = ?",
+                                   (gallery.slug,)).fetchone()
+        if existing is not None:
+            gallery.slug = existing["slug"]
+            gallery_id = existing["id"]
+            con.execute("DELETE FROM items WHERE gallery_id = ?", (gallery_id,))
+            con.execute(
+                """UPDATE galleries SET title=?, section=?, date=?, published=?,
+                   standfirst=?, body=?, lang=?, source=?, warnings=?, updated_at=?
+                   WHERE id=?""",
+                (*self._columns(gallery), now, gallery_id),
             )
-            con.executemany(
-                """INSERT INTO images (key, format, width, height, size, name, ext_description,
-                       created_at) VALUES (?,?,?,?,?,?,?,?)
-                   ON CONFLICT (key) DO UPDATE SET name=excluded.name,
-                       ext_description=excluded.ext_description""",
-                [(im.key, im.format, im.width, im.height, im.size, im.name, im.ext_description,
-                  now) for im in images],
+        else:
+            gallery.slug = gallery.slug or self._free_slug(con, make_slug(gallery.title))
+            cur = con.execute(
+                """INSERT INTO galleries (title, section, date, published, standfirst, body,
+                   lang, source, warnings, slug, created_at, updated_at)
+                   VALUES (?,?,?,?,?,?,?,?,?,?,?,?)""",
+                (*self._columns(gallery), gallery.slug, now, now),
             )
-            missing = [it.image for it in gallery.items if it.image and con.execute(
-                "SELECT 1 FROM images WHERE key = ?", (it.image,)).fetchone() is None]
-            if missing:
-                raise InputError(f"no stored image {missing[0]!r} for a photo of this gallery",
-                                 source=gallery.source, field="image")
-        return gallery
+            gallery_id = cur.lastrowid
+        con.executemany(
+            """INSERT INTO items (gallery_id, position, caption, credit, alt, image)
+               VALUES (?,?,?,?,?,?)""",
+            [(gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
+             for it in gallery.items],
+        )
+        con.executemany(
+            """INSERT INTO images (key, format, width, height, size, name, ext_description,
+                   created_at) VALUES (?,?,?,?,?,?,?,?)
+               ON CONFLICT (key) DO UPDATE SET name=excluded.name,
+                   ext_description=excluded.ext_description""",
+            [(im.key, im.format, im.width, im.height, im.size, im.name, im.ext_description,
+              now) for im in images],
+        )
+        missing = [it.image for it in gallery.items if it.image and con.execute(
+            "SELECT 1 FROM images WHERE key = ?", (it.image,)).fetchone() is None]
+        if missing:
+            raise InputError(f"no stored image {missing[0]!r} for a photo of this gallery",
+                             source=gallery.source, field="image")
 
     def images(self, keys: Iterable[str]) -> dict[str, StoredImage]:
         """The stored images with these keys (missing ones are left out)."""

@@ -71,6 +71,7 @@ def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
     from reader.cli import (  # noqa: F401  (their decorators attach the commands)
         library,
+        search,
         speech,
         users,
     )

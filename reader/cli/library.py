@@ -20,73 +20,119 @@ from reader.errors import InputError, NotFound
 @click.option("--images", "images", metavar="DIR", type=click.Path(path_type=Path),
               help="A folder or zip of photos to attach, in order, to the items of the one "
                    "gallery text given.")
-@click.option("--jobs", type=click.IntRange(1, 64), metavar="N",
-              help="Processes for making photo derivatives (default: one per core).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), metavar="N",
+              help="Worker processes: for photo derivatives (default: one per core) and for "
+                   "parsing a bulk import of texts (default: 1).")
+@click.option("-v", "--verbose", is_flag=True, help="Name every imported gallery, even in a "
+                                                    "bulk import.")
 @instance_for_command
 @pass_ctx
 def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | None,
-            images: Path | None, jobs: int | None) -> None:
+            images: Path | None, jobs: int | None, verbose: bool) -> None:
     """Import gallery texts, JSON documents, folders of them, or folders and zips of photos.
 
     Each gallery is stored whole or not at all; re-importing a source updates it in place.
     A folder or zip of photos gives one gallery; each refused photo is reported on its own
-    and the rest are imported.
+    and the rest are imported. Many texts (a folder) are written in batches, with a progress
+    bar. Whatever could not be imported is listed at the end and the exit status is 1.
     """
+    import time
+
     from reader.document import gallery_document
-    from reader.importers import Loaded, load_path
+    from reader.importers import gallery_files, load_files, load_path
     from reader.importers.photos import attach_photos, is_photo_source, load_photo_gallery
 
     if images is not None and len(paths) != 1:
         fail("--images pairs photos with one gallery text: give exactly one")
-    failures = 0
+    failures: list[str] = []
+    warnings: list[str] = []
+    started = time.perf_counter()
+    texts: list[Path] = []
 
-    def report(errors) -> None:
-        nonlocal failures
-        for e in errors:
-            failures += 1
-            click.echo(f"reader: {e}", err=True)
+    def done(gallery, source: str, announce: bool) -> None:
+        for w in gallery.warnings:
+            where = f"{source}:{w.line}" if w.line else source
+            warnings.append(f"reader: warning: {where}: {w.message}")
+        if as_json:
+            click.echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
+        elif announce:
+            click.echo(f"imported {gallery.slug}: {gallery.title} "
+                       f"({len(gallery.items)} photos, {gallery.lang})")
 
-    for path in paths:
-        bar = ProgressBar(f"Photos of {path.name}")
-        if is_photo_source(path) and images is None:
-            photo = load_photo_gallery(path, instance=ctx.instance, lang=lang, jobs=jobs,
-                                       progress=bar)
-            bar.finish()
-            report(photo.errors)
-            loaded = [Loaded(str(path), gallery=photo.gallery)] if photo.gallery else []
-            stored_images = photo.images
+    def save_with_photos(gallery, stored_images, source: str) -> None:
+        try:
+            ctx.library.save(gallery, images=stored_images)
+        except InputError as e:
+            failures.append(str(e))
         else:
-            loaded, stored_images = load_path(path, lang=lang), []
-            if images is not None:
-                if loaded[0].gallery is None:
-                    report([loaded[0].error])
-                    continue
-                photo = attach_photos(loaded[0].gallery, images, instance=ctx.instance,
-                                      jobs=jobs, progress=bar)
-                bar.finish()
-                report(photo.errors)
-                if photo.gallery is None:
-                    continue
-                stored_images = photo.images
-        for one in loaded:
-            if one.error is not None:
-                report([one.error])
-                continue
-            gallery = one.gallery
-            try:
-                ctx.library.save(gallery, images=stored_images)
-            except InputError as e:
-                report([e])
-                continue
-            for w in gallery.warnings:
-                where = f"{one.source}:{w.line}" if w.line else one.source
-                click.echo(f"reader: warning: {where}: {w.message}", err=True)
-            if as_json:
-                click.echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
+            done(gallery, source, True)
+
+    # Photos: a folder or zip of them, or a gallery text with --images. One gallery each.
+    for path in paths:
+        if images is None and not is_photo_source(path):
+            if path.is_dir():
+                found = gallery_files(path)
+                if not found:
+                    failures.append(str(InputError(
+                        "the folder holds no gallery texts (.txt), documents (.json) or "
+                        "photos (.jpg, .png, .webp)", source=str(path))))
+                texts += found
+            elif not path.exists():
+                failures.append(str(InputError("no such file or folder", source=str(path))))
             else:
-                click.echo(f"imported {gallery.slug}: {gallery.title} "
-                           f"({len(gallery.items)} photos, {gallery.lang})")
+                texts.append(path)
+            continue
+        bar = ProgressBar(f"Photos of {path.name}")
+        if images is None:
+            result = load_photo_gallery(path, instance=ctx.instance, lang=lang, jobs=jobs,
+                                        progress=bar)
+        else:
+            [loaded] = load_path(path, lang=lang)
+            if loaded.gallery is None:
+                failures.append(str(loaded.error))
+                continue
+            result = attach_photos(loaded.gallery, images, instance=ctx.instance, jobs=jobs,
+                                   progress=bar)
+        bar.finish()
+        failures.extend(str(e) for e in result.errors)
+        if result.gallery is not None:
+            save_with_photos(result.gallery, result.images, str(path))
+
+    # Texts: parsed (in worker processes with --jobs) and written in batches.
+    bulk = len(texts) > 1
+    sources: dict[int, str] = {}
+    stored = photos = 0
+
+    def parsed(bar):
+        for loaded in load_files(texts, lang, jobs or 1):
+            bar.update(1)
+            if loaded.error is not None:
+                failures.append(str(loaded.error))
+                continue
+            sources[id(loaded.gallery)] = loaded.source
+            yield loaded.gallery
+
+    with click.progressbar(length=len(texts), label="Importing", file=sys.stderr,
+                           show_pos=True, hidden=not bulk or as_json) as bar:
+        for gallery, error in ctx.library.save_many(parsed(bar)):
+            source = sources.pop(id(gallery))
+            if error is not None:
+                failures.append(str(error))
+            else:
+                stored += 1
+                photos += len(gallery.items)
+                done(gallery, source, verbose or not bulk)
+
+    for line in warnings:
+        click.echo(line, err=True)
+    if bulk and not as_json:
+        click.echo(f"imported {stored} of {len(texts)} files ({photos} photos) "
+                   f"in {time.perf_counter() - started:.1f} s")
     if failures:
+        if len(failures) > 1:
+            click.echo(f"reader: {len(failures)} could not be imported:", err=True)
+        for line in failures:
+            click.echo(f"reader: {line}", err=True)
         sys.exit(1)
 
 

@@ -6,6 +6,7 @@ the gallery's language.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -86,18 +87,25 @@ def load_path(path: str | Path, *, lang: str | None = None) -> list[Loaded]:
     if not p.exists():
         return [Loaded(str(path), error=InputError("no such file or folder", source=str(path)))]
     if p.is_dir():
-        files = sorted(f for f in p.iterdir()
-                       if f.is_file() and not f.is_symlink() and not f.name.startswith(".")
-                       and f.suffix.lower() in (TEXT_SUFFIXES - {""}) | JSON_SUFFIXES)
+        files = gallery_files(p)
         if not files:
             return [Loaded(str(path), error=InputError(
                 "the folder holds no gallery texts (.txt) or documents (.json)",
                 source=str(path)))]
-        return [_load_one(f, lang) for f in files]
-    return [_load_one(p, lang)]
+        return [load_file(f, lang) for f in files]
+    return [load_file(p, lang)]
 
 
-def _load_one(path: Path, lang: str | None) -> Loaded:
+def gallery_files(folder: Path) -> list[Path]:
+    """The gallery files a folder holds, in name order (bulk import lists them first, to
+    count them for its progress bar, then loads them one at a time)."""
+    return sorted(f for f in folder.iterdir()
+                  if f.is_file() and not f.is_symlink() and not f.name.startswith(".")
+                  and f.suffix.lower() in (TEXT_SUFFIXES - {""}) | JSON_SUFFIXES)
+
+
+def load_file(path: Path, lang: str | None = None) -> Loaded:
+    """One file's outcome, never raising for bad input."""
     try:
         return Loaded(str(path), gallery=_load_file(path, lang))
     except InputError as e:
@@ -105,3 +113,29 @@ def _load_one(path: Path, lang: str | None) -> Loaded:
     except OSError as e:
         return Loaded(str(path), error=InputError(f"cannot read: {e.strerror}",
                                                   source=str(path)))
+
+
+def load_files(files: list[Path], lang: str | None = None, jobs: int = 1) -> Iterator[Loaded]:
+    """Load many files in order; with ``jobs`` > 1, parse them in that many worker processes
+    (reading, parsing and language detection are CPU work; the caller keeps writing)."""
+    if jobs <= 1 or len(files) < 2 * jobs:
+        for f in files:
+            yield load_file(f, lang)
+        return
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+        for source, gallery, error in pool.imap(_load_in_worker, [(f, lang) for f in files],
+                                                chunksize=16):
+            yield Loaded(source, gallery=gallery,
+                         error=None if error is None else InputError(error[0], source=error[1],
+                                                                     line=error[2],
+                                                                     field=error[3]))
+
+
+def _load_in_worker(job: tuple[Path, str | None]):
+    # InputError's keyword arguments do not survive pickling: send its parts.
+    loaded = load_file(*job)
+    e = loaded.error
+    return (loaded.source, loaded.gallery,
+            None if e is None else (e.message, e.source, e.line, e.field))

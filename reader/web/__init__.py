@@ -36,10 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None,
 
         load_sample(library, folder)
 
-    from reader.web import api, pages
+    from reader.web import api, assets, pages
     from reader.web.media import item_media
 
     app.add_template_global(item_media)
+    assets.init_app(app)  # CSS and JS served minified
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # Features that add media to each photo register here, each with its own blueprint and
@@ -62,4 +63,11 @@ def create_app(test_config: dict[str, Any] | None = None,
     auth.init_app(app)
     app.register_blueprint(editor.bp, url_prefix="/edit")
     app.register_blueprint(lexicon_editor.bp, url_prefix="/edit/lexicon")
+
+    # Archive: full-text search (page and API), page links, compressed text responses.
+    from reader.web import compression, paging, search
+
+    app.register_blueprint(search.bp)
+    paging.init_app(app)
+    compression.init_app(app)
     return app

@@ -92,9 +92,21 @@ def vary_on_settings(response):
     return response
 
 
+LIBRARY_PER_PAGE = 20
+
+
 @bp.get("/")
 def index():
-    return render_page("library.html", galleries=library().list())
+    """The library, newest first, a page at a time, optionally one section's or year's."""
+    lib = library()
+    section = request.args.get("section") or None
+    year = request.args.get("year", type=int)
+    listing = lib.list_page(request.args.get("page", 1, type=int), LIBRARY_PER_PAGE,
+                            section=section, year=year)
+    if not listing.pager.exists:
+        abort(404, description=f"The library has {listing.pager.pages} pages.")
+    return render_page("library.html", listing=listing, galleries=listing.galleries,
+                           sections=lib.sections(), years=lib.years())
 
 
 @bp.get("/g/<slug>/")

@@ -41,11 +41,8 @@ def url_for_rule(rule: str, slug: str) -> str:
 
 @pytest.fixture
 def lexicon(app):
-    from tests.security.test_lexicon_page import MemoryLexicon
-
-    lex = MemoryLexicon()
+    lex = app.extensions["lexicon"]  # the real one (reader/web/audio.py)
     lex.set("Kyiv", "keev")
-    app.extensions["lexicon"] = lex
     return lex
 
 
