@@ -48,4 +48,8 @@ def create_app(test_config: dict[str, Any] | None = None,
     from reader.web import audio
 
     audio.init_app(app)  # spoken captions: /audio/…, each item's `speech`
+
+    from reader.web import listen
+
+    listen.init_app(app)  # listening mode: /listen/…, the gallery player and downloads
     return app
