@@ -3,7 +3,9 @@
  * Parts come from the player's data-parts (templates/partials/listen_player.html): part 0 is
  * the title and introduction, part n is "Photo n of N." and photo n's caption and credit.
  * Each part's WebVTT cues (one per sentence, timed from the engine's word positions) come
- * through a <track>; its `cuechange` drives the highlight and the transcript.
+ * through a <track>; its `cuechange` drives the highlight and the transcript. A second,
+ * metadata track has a cue per word (the engine's word positions): the word being spoken is
+ * underlined within the highlighted sentence.
  *
  * - Never plays by itself: only Play all, `k`, or a media key after that.
  * - As a part starts, the page moves to its photo (Reader.goToPhoto with focus: false, so a
@@ -109,26 +111,36 @@
     window.Reader.goToPhoto(n, { focus: false });
   }
 
-  var track = null;
+  var shown = -1;       // the sentence the "Now speaking" line holds
+  var track = null;     // the part's sentences
+  var wordTrack = null; // the part's words (id "first-last" characters of the part's text)
+
+  function addTrack(kind, label, src, onLoad, onChange) {
+    var t = document.createElement("track");
+    t.kind = kind;
+    t.label = label;
+    t.srclang = player.getAttribute("data-lang") || "en";
+    t.src = src;
+    audio.appendChild(t);
+    t.track.mode = "hidden"; // load the cues and fire cuechange, draw nothing
+    t.addEventListener("load", function () { if (t.parentNode === audio) onLoad(); });
+    t.track.addEventListener("cuechange", function () { if (t.parentNode === audio) onChange(); });
+    return t;
+  }
 
   function load(i) {
     var part = parts[i];
     state.index = i;
-    if (track) track.parentNode.removeChild(track);
-    track = document.createElement("track");
-    track.kind = "captions";
-    track.label = "Spoken text";
-    track.srclang = player.getAttribute("data-lang") || "en";
-    track.src = part.cues;
-    audio.appendChild(track);
+    [track, wordTrack].forEach(function (t) { if (t && t.parentNode) t.parentNode.removeChild(t); });
+    track = addTrack("captions", "Spoken text", part.cues, buildTranscript, highlight);
+    wordTrack = part.words
+      ? addTrack("metadata", "Spoken words", part.words, buildTranscript, highlightWord)
+      : null;
     audio.src = part.audio;
-    track.track.mode = "hidden"; // load the cues and fire cuechange, draw nothing
-    var mine = track;
-    track.addEventListener("load", function () { if (mine === track) buildTranscript(); });
-    track.track.addEventListener("cuechange", function () { if (mine === track) highlight(); });
     transcriptTitle.textContent = part.title;
     while (cueList.firstChild) cueList.removeChild(cueList.firstChild);
     nowText.textContent = "";
+    shown = -1;
     applySpeed();
   }
 
@@ -212,8 +224,37 @@
     return t && t.cues ? Array.prototype.slice.call(t.cues) : [];
   }
 
+  function wordCues() {
+    var t = wordTrack && wordTrack.track;
+    return t && t.cues ? Array.prototype.slice.call(t.cues) : [];
+  }
+
+  /* A sentence's text as nodes, each word (from the word cues) in a span that names its
+     first character in the part's text. Sentences are the part's text split at single
+     spaces, so sentence k starts where the ones before it (and a space each) end. */
+  function sentenceNodes(text, offset, words) {
+    var frag = document.createDocumentFragment();
+    var at = 0;
+    words.forEach(function (w) {
+      var range = /^(\d+)-(\d+)$/.exec(w.id || "");
+      if (!range) return;
+      var a = parseInt(range[1], 10) - offset, b = parseInt(range[2], 10) - offset;
+      if (a < at || b > text.length) return;
+      if (a > at) frag.appendChild(document.createTextNode(text.slice(at, a)));
+      var span = document.createElement("span");
+      span.className = "listen-word";
+      span.setAttribute("data-w", range[1]);
+      span.textContent = text.slice(a, b);
+      frag.appendChild(span);
+      at = b;
+    });
+    if (at < text.length) frag.appendChild(document.createTextNode(text.slice(at)));
+    return frag;
+  }
+
   function buildTranscript() {
     while (cueList.firstChild) cueList.removeChild(cueList.firstChild);
+    var words = wordCues(), offset = 0;
     cuesOf().forEach(function (cue, k) {
       var li = document.createElement("li");
       var b = document.createElement("button");
@@ -221,10 +262,12 @@
       b.className = "listen-cue";
       b.setAttribute("data-cue", String(k));
       b.setAttribute("data-start", String(cue.startTime));
-      b.textContent = cue.text;
+      b.appendChild(sentenceNodes(cue.text, offset, words));
+      offset += cue.text.length + 1;
       li.appendChild(b);
       cueList.appendChild(li);
     });
+    shown = -1;
     highlight();
   }
 
@@ -241,7 +284,36 @@
       if (String(k) === b.getAttribute("data-cue")) b.setAttribute("aria-current", "true");
       else b.removeAttribute("aria-current");
     });
-    if (active) nowText.textContent = active.text;
+    if (active && k !== shown) {
+      shown = k;
+      var button = cueList.querySelector('.listen-cue[data-cue="' + k + '"]');
+      while (nowText.firstChild) nowText.removeChild(nowText.firstChild);
+      if (button) {
+        Array.prototype.forEach.call(button.childNodes, function (n) {
+          nowText.appendChild(n.cloneNode(true));
+        });
+      } else {
+        nowText.textContent = active.text;
+      }
+      highlightWord();
+    }
+  }
+
+  function highlightWord() {
+    var t = wordTrack && wordTrack.track;
+    var active = null;
+    for (var a = 0; t && t.activeCues && a < t.activeCues.length; a++) {
+      if (!active || t.activeCues[a].startTime > active.startTime) active = t.activeCues[a];
+    }
+    var first = active ? String(active.id).split("-")[0] : null;
+    player.querySelectorAll(".listen-word.is-spoken").forEach(function (w) {
+      if (w.getAttribute("data-w") !== first) w.classList.remove("is-spoken");
+    });
+    if (first !== null) {
+      player.querySelectorAll('.listen-word[data-w="' + first + '"]').forEach(function (w) {
+        w.classList.add("is-spoken");
+      });
+    }
   }
 
   cueList.addEventListener("click", function (event) {

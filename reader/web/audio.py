@@ -197,7 +197,7 @@ def send_utterance(u: Utterance, fmt: str, what: str):
     else:
         response.cache_control.no_cache = True
     response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
-    if fmt == "vtt":
+    if FORMATS[fmt] == "text/vtt":
         response.mimetype = "text/vtt"
         response.charset = "utf-8"
     return response

@@ -1,7 +1,7 @@
 """Listening mode on the web: the whole gallery, part by part, and its downloads.
 
 Routes (`/listen/<slug>/…`):
-- ``<part>.mp3|wav|vtt``: part 0 is the introduction (title and standfirst), part n is
+- ``<part>.mp3|wav|vtt|words.vtt``: part 0 is the introduction (title and standfirst), part n is
   "Photo n of N." and photo n's caption and credit; served like `/audio/` (cache, ETag,
   ranges, immutable when ``v`` names the version).
 - ``gallery.mp3``: the whole gallery as one MP3 with an ID3v2 chapter per part.
@@ -47,8 +47,11 @@ def init_app(app: Flask) -> None:
     register_stylesheet(app, "listen.css")
     app.add_template_global(listen_player)
     where = "Gallery and photo pages"
-    register_shortcut(app, Shortcut(("k",), "k", "Listen to the whole gallery: play, pause "
-                                                 "or resume", where))
+    register_shortcut(app, Shortcut(
+        ("k",), "k", "Listen to the whole gallery: play, pause or resume",
+        where + ". Screen readers keep k in browse mode (NVDA: next link): press NVDA+F2 "
+                "(JAWS: Insert+3) first to pass it on, or use the player’s button or your "
+                "keyboard’s Play/Pause media key"))
     register_shortcut(app, Shortcut(("[",), "Left bracket",
                                     "While listening: the previous photo", where))
     register_shortcut(app, Shortcut(("]",), "Right bracket",
@@ -78,7 +81,8 @@ def listen_player(gallery: Gallery) -> dict[str, Any]:
         return url_for("listen.part", slug=gallery.slug, n=n, fmt=fmt, v=u.key(fmt)[:16])
 
     return {"parts": [{"n": p.number, "title": p.title, "audio": url(p.number, u, "mp3"),
-                       "cues": url(p.number, u, "vtt")} for p, u in pairs],
+                       "cues": url(p.number, u, "vtt"), "words": url(p.number, u, "words.vtt")}
+                      for p, u in pairs],
             "downloads": downloads}
 
 

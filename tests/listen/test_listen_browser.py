@@ -66,6 +66,13 @@ def test_play_all_from_photo_1_moves_to_photo_3_with_the_spoken_sentence_highlig
     first = page.locator(".listen-cue[aria-current='true']").inner_text()
     assert first == page.locator(".listen-now-text").inner_text()
 
+    # Word by word too: the underlined word moves on within the highlighted sentence.
+    word = ".listen-cue[aria-current='true'] .listen-word.is-spoken"
+    page.wait_for_selector(word, timeout=LONG)
+    seen = page.locator(word).get_attribute("data-w")
+    page.wait_for_function(f"(document.querySelector(\"{word}\") || {{}}).dataset?.w "
+                           f"!== '{seen}'", timeout=LONG)
+
     page.wait_for_function("location.pathname.endsWith('/3')", timeout=LONG)
     page.wait_for_function(f"document.querySelector('#main h1').textContent === "
                            f"'Photo 3 of {total}'", timeout=LONG)
@@ -177,3 +184,52 @@ def test_shortcuts_off_k_does_nothing(live, context, seed_gallery):
     page.wait_for_timeout(500)
     assert page.evaluate("Reader.listening.part()") == -1
     assert page.evaluate(f"{AUDIO}.paused")
+
+
+def test_from_the_gallery_page_the_introduction_then_photo_1_scrolled_to(live, page,
+                                                                         seed_gallery):
+    fast(page, f"{live}/g/{seed_gallery.slug}/")
+    play_all(page)
+    assert page.evaluate("Reader.listening.part()") == 0
+    assert "introduction" in page.locator(".listen-status").inner_text()
+    page.wait_for_function("Reader.listening.part() === 1", timeout=LONG)
+    page.wait_for_function("location.hash === '#photo-1'", timeout=LONG)
+    # Photo 1's heading is in view, but the focus stayed on the player's button.
+    top = page.evaluate("document.getElementById('photo-1-heading').getBoundingClientRect().top")
+    assert 0 <= top < 900
+    assert page.evaluate("document.activeElement.dataset.action") == "play"
+    # The arrow keys while listening: the player follows the reader to photo 2 (the key is
+    # pressed with the focus on the page, as a sighted keyboard user would).
+    page.locator("#photo-1-heading").focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("Reader.listening.part() === 2", timeout=LONG)
+    page.keyboard.press("]")
+    page.wait_for_function("Reader.listening.part() === 3", timeout=LONG)
+    page.keyboard.press("[")
+    page.wait_for_function("Reader.listening.part() === 2", timeout=LONG)
+
+
+def test_forced_colours_highlight_uses_the_system_mark_colours(live, browser, seed_gallery):
+    ctx = browser.new_context(forced_colors="active", reduced_motion="reduce")
+    try:
+        page = ctx.new_page()
+        page.goto(f"{live}/g/{seed_gallery.slug}/3")
+        play_all(page)
+        page.get_by_role("button", name="Show transcript").click()
+        spoken = page.locator(".listen-cue[aria-current='true']")
+        spoken.wait_for(timeout=LONG)
+        page.keyboard.press("k")
+        style = spoken.evaluate("""el => {
+          const probe = document.createElement('span');
+          probe.style.cssText = 'forced-color-adjust: none; background: Mark; color: MarkText';
+          document.body.appendChild(probe);
+          const want = getComputedStyle(probe), got = getComputedStyle(el);
+          const out = {bg: got.backgroundColor, fg: got.color,
+                       mark: want.backgroundColor, markText: want.color};
+          probe.remove();
+          return out;
+        }""")
+        assert (style["bg"], style["fg"]) == (style["mark"], style["markText"])
+        assert style["bg"] != style["fg"]
+    finally:
+        ctx.close()

@@ -179,3 +179,46 @@ def test_no_engine_no_player_and_503(instance, seed_gallery):
     for path in (f"/listen/{slug}/1.mp3", f"/listen/{slug}/gallery.mp3",
                  f"/listen/{slug}/gallery.m3u"):
         assert client.get(path).status_code == 503
+
+
+def test_word_cues_follow_the_engines_word_marks(speech_app, seed_gallery):
+    client = speech_app.test_client()
+    slug, total = seed_gallery.slug, len(seed_gallery.items)
+    sentences = client.get(f"/listen/{slug}/1.vtt").get_data(as_text=True)
+    words = client.get(f"/listen/{slug}/1.words.vtt")
+    assert words.status_code == 200 and words.mimetype == "text/vtt"
+    text = " ".join(c[2] for c in _cues(sentences))
+    cues = _cues(words.get_data(as_text=True), with_ids=True)
+    # Cues in order, naming their characters, covering every character but the spaces
+    # between them (eSpeak NG marks "2022" as two words, "2" and "022": its words, not ours).
+    assert [text[a:b] for (a, b), *_ in cues] == [w for *_, w in cues]
+    assert cues[0][0][0] == 0 and cues[-1][0][1] == len(text)
+    for ((_, b), *_), ((a, _), *_) in zip(cues, cues[1:], strict=False):
+        assert text[b:a].strip() == "" and a >= b
+    assert len(cues) >= len(text.split())
+    assert [w for *_, w in cues[:4]] == ["Photo", "1", "of", f"{total}."]
+    for prev, nxt in zip(cues, cues[1:], strict=False):
+        assert prev[2] == nxt[1] and nxt[1] >= prev[1]
+    # Each sentence starts exactly where its first word does.
+    word_starts = {a: start for (a, _b), start, _end, _w in cues}
+    for start, _end, sentence in _cues(sentences)[1:]:
+        at = text.index(sentence)
+        assert abs(word_starts[at] - start) < 0.002
+
+
+def _cues(vtt: str, with_ids: bool = False):
+    out, lines = [], vtt.splitlines()
+    for i, line in enumerate(lines):
+        if "-->" in line:
+            a, b = (_seconds(x.strip()) for x in line.split("-->"))
+            if with_ids:
+                first, last = (int(x) for x in lines[i - 1].split("-"))
+                out.append(((first, last), a, b, lines[i + 1]))
+            else:
+                out.append((a, b, lines[i + 1]))
+    return out
+
+
+def _seconds(stamp: str) -> float:
+    h, m, s = stamp.split(":")
+    return int(h) * 3600 + int(m) * 60 + float(s)
