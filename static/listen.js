@@ -145,6 +145,8 @@
   }
 
   function play() {
+    // One voice at a time: a photo's own player stops when the gallery plays …
+    document.querySelectorAll("audio.speech").forEach(function (other) { other.pause(); });
     var p = audio.play();
     if (p && p.catch) p.catch(function () { setVerb(); });
   }
@@ -216,6 +218,12 @@
     }
     start(i + 1);
   });
+  // … and the gallery pauses when a photo's own player starts (its button, or `p`).
+  document.addEventListener("play", function (event) {
+    if (event.target !== audio && event.target.matches && event.target.matches("audio.speech")) {
+      audio.pause();
+    }
+  }, true);
   ["play", "pause", "playing"].forEach(function (ev) { audio.addEventListener(ev, setVerb); });
 
   /* ---- Highlighting and the transcript --------------------------------------------- */

@@ -108,6 +108,14 @@ def test_pause_holds_the_position_and_resume_carries_on(live, page, seed_gallery
     page.wait_for_function(f"!{AUDIO}.paused && {AUDIO}.currentTime > {held} + 0.2",
                            timeout=LONG)
     assert page.evaluate("Reader.listening.part()") == 4
+    # One voice at a time: the photo's own player (`p`) pauses the gallery, and back.
+    page.locator("h1").click()
+    page.keyboard.press("p")
+    page.wait_for_function("!document.getElementById('audio-4').paused", timeout=LONG)
+    page.wait_for_function(f"{AUDIO}.paused")
+    page.keyboard.press("k")
+    page.wait_for_function(f"!{AUDIO}.paused")
+    assert page.evaluate("document.getElementById('audio-4').paused")
 
 
 def test_speed_sets_the_playback_rate_and_survives_a_reload(live, page, seed_gallery):
