@@ -6,6 +6,7 @@ no autoplay exemption); the parts play at 3×, the player's top speed, to keep t
 
 from __future__ import annotations
 
+import pytest
 from axe_playwright_python.sync_playwright import Axe
 
 from reader.web.settings import COOKIE
@@ -168,19 +169,47 @@ def test_stop_after_each_photo_stops_at_the_end_of_photo_1(live, context, seed_g
     page.wait_for_function(f"!{AUDIO}.paused", timeout=LONG)
 
 
-def test_axe_finds_nothing_with_the_player_open_and_playing(live, context, seed_gallery):
-    page = context.new_page()
-    for path in (f"/g/{seed_gallery.slug}/", f"/g/{seed_gallery.slug}/2"):
-        page.goto(live + path)
+@pytest.mark.parametrize(("theme", "scheme"), [("auto", "light"), ("auto", "dark"),
+                                             ("yellow", "light")])
+def test_axe_finds_nothing_with_the_player_open_and_playing(live, browser, seed_gallery,
+                                                            theme, scheme):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme,
+                              reduced_motion="reduce")
+    ctx.add_cookies([{"name": COOKIE, "url": live, "value": f"theme={theme}"}])
+    try:
+        page = ctx.new_page()
+        for path in (f"/g/{seed_gallery.slug}/", f"/g/{seed_gallery.slug}/2"):
+            page.goto(live + path)
+            play_all(page)
+            page.get_by_role("button", name="Show transcript").click()
+            page.wait_for_selector(".listen-cue[aria-current='true'] .listen-word.is-spoken",
+                                   timeout=LONG)
+            assert not page.evaluate(f"{AUDIO}.paused")
+            results = Axe().run(page, options=AXE_OPTIONS)
+            violations = [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
+                          for v in results.response["violations"]]
+            assert violations == [], path
+            assert not page.evaluate(f"{AUDIO}.paused")  # still playing after the scan
+    finally:
+        ctx.close()
+
+
+def test_the_open_player_reflows_at_320px_with_200_percent_text(live, browser, seed_gallery):
+    ctx = browser.new_context(viewport={"width": 320, "height": 900}, reduced_motion="reduce")
+    ctx.add_cookies([{"name": COOKIE, "url": live, "value": "theme=dark&text_size=200"}])
+    try:
+        page = ctx.new_page()
+        page.goto(f"{live}/g/{seed_gallery.slug}/1")
         play_all(page)
         page.get_by_role("button", name="Show transcript").click()
         page.wait_for_selector(".listen-cue[aria-current='true']", timeout=LONG)
-        assert not page.evaluate(f"{AUDIO}.paused")
-        results = Axe().run(page, options=AXE_OPTIONS)
-        violations = [f"{v['id']}: {[n['target'] for n in v['nodes'][:3]]}"
-                      for v in results.response["violations"]]
-        assert violations == [], path
-        assert not page.evaluate(f"{AUDIO}.paused")  # still playing after the scan
+        wide = page.evaluate("""() => [...document.querySelectorAll('body *')]
+            .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+            .map(e => e.tagName + '.' + e.className)""")
+        assert wide == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    finally:
+        ctx.close()
 
 
 def test_shortcuts_off_k_does_nothing(live, context, seed_gallery):
