@@ -31,8 +31,12 @@ def cookie_value(client) -> str | None:
 
 def test_defaults_when_no_cookie(app):
     with app.test_request_context("/"):
-        assert s.current_settings() == {"theme": "auto", "text_size": "100",
-                                        "shortcuts": "on"}
+        mine = s.current_settings()
+        assert {k: mine[k] for k in ("theme", "text_size", "shortcuts")} == {
+            "theme": "auto", "text_size": "100", "shortcuts": "on"}
+        # The rest are the features' own (speech, listening), each at its default.
+        assert set(mine) - {"theme", "text_size", "shortcuts"} == {
+            f.name for f in s.fields(app)} - {"theme", "text_size", "shortcuts"}
 
 
 @pytest.mark.parametrize(("raw", "expected"), [
@@ -60,7 +64,8 @@ def test_the_form_shows_every_setting_as_labelled_radio_groups(client):
     assert '<form class="settings-form" method="post"' in html
     for legend in ("Colours", "Text size", "Single-key shortcuts"):
         assert f"<legend>{legend}</legend>" in html
-    assert html.count('type="radio"') == 4 + 5 + 2
+    # The core settings, then the speech features' on/off and play-mode choices.
+    assert html.count('type="radio"') == 4 + 5 + 2 + 2 + 2
     assert 'value="auto" checked' in html and 'value="100" checked' in html
 
 

@@ -23,7 +23,9 @@ from collections.abc import Iterable
 from pathlib import Path
 
 TEMP_PREFIX = ".partial-"
-FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg", "vtt": "text/vtt"}
+# "words.vtt": a cue per word (the listening player's word highlight; see cues.py).
+FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg", "vtt": "text/vtt",
+           "words.vtt": "text/vtt"}
 
 
 def cache_key(text: str, voice: str, rate: int, volume: float, engine: str, fmt: str) -> str:

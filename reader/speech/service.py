@@ -16,7 +16,7 @@ from pathlib import Path
 from reader.model import Gallery, Item
 from reader.speech.audio import mp3_bytes, wav_bytes
 from reader.speech.cache import FORMATS, AudioCache, cache_key
-from reader.speech.cues import webvtt
+from reader.speech.cues import webvtt, webvtt_words
 from reader.speech.engine import EngineConfig, EngineUnavailable
 from reader.speech.lexicon import Lexicon
 from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
@@ -167,6 +167,8 @@ class Speech:
         self.renders += 1
         self.cache.put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate))
         self.cache.put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"))
+        self.cache.put(u.key("words.vtt"), "words.vtt",
+                       webvtt_words(u.text, rendering).encode("utf-8"))
         self.cache.put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate))
 
     def close(self) -> None:

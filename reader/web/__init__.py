@@ -56,6 +56,10 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     audio.init_app(app)  # spoken captions: /audio/…, each item's `speech`
 
+    from reader.web import listen
+
+    listen.init_app(app)  # listening mode: /listen/…, the gallery player and downloads
+
     # Editors: sign-in/out, the editor and its pronunciation page (see reader/web/editor.py for
     # the zip-import and gallery-changed hooks other features register).
     from reader.web import auth, editor, lexicon_editor

@@ -7,9 +7,11 @@ needs it), and a year-long immutable `Cache-Control` when the URL names the vers
 With no speech engine, the routes answer 503 with a plain message and `speech.audio` etc.
 are null so the page shows "audio unavailable" instead of a broken player.
 
-Settings (voice, rate, volume, speak descriptions) are read from the app config for now
-(`SPEECH_VOICE`, `SPEECH_RATE`, `SPEECH_VOLUME`, `SPEECH_DESCRIBE`); the settings page will
-supply them per reader.
+Settings: the voice, words per minute and speak-descriptions are each reader's own, in the
+settings cookie (`/settings`, fields `speech_voice`, `speech_rate`, `speech_describe`); the app
+config (`SPEECH_VOICE`, `SPEECH_RATE`, `SPEECH_DESCRIBE`) gives their defaults, and
+`SPEECH_VOLUME` is the server's alone. A changed setting changes the text or engine settings,
+so the cache key and the URL change and the audio is rendered again (once) for it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,16 @@ from __future__ import annotations
 import threading
 from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, request, send_file, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    has_request_context,
+    request,
+    send_file,
+    url_for,
+)
 
 from reader.errors import InputError
 from reader.model import Gallery, Item
@@ -29,6 +40,7 @@ from reader.speech.service import EngineUnavailable, RenderError, Speech, TextEr
 from reader.web.assets import register_script
 from reader.web.context import gallery_or_404
 from reader.web.media import register_provider
+from reader.web.settings import ON_OFF, Choice, Field, current_settings, register_field
 from reader.web.shortcuts import Shortcut, register_shortcut
 
 bp = Blueprint("audio", __name__)
@@ -53,10 +65,53 @@ def speech() -> Speech:
     return current_app.extensions["speech"]
 
 
+AUTO_VOICE = "auto"
+RATE_RANGE = (80, 450)  # eSpeak NG's own limits, in words per minute
+
+
 def settings() -> SpeechSettings:
+    """This reader's speech settings: their settings cookie, else the app config."""
     c = current_app.config
-    return SpeechSettings(voice=c["SPEECH_VOICE"] or None, rate=int(c["SPEECH_RATE"]),
-                          volume=float(c["SPEECH_VOLUME"]), describe=bool(c["SPEECH_DESCRIBE"]))
+    voice, rate = c["SPEECH_VOICE"] or None, int(c["SPEECH_RATE"])
+    describe = bool(c["SPEECH_DESCRIBE"])
+    if has_request_context():
+        mine = current_settings()
+        voice = None if mine["speech_voice"] == AUTO_VOICE else mine["speech_voice"]
+        rate = int(mine["speech_rate"])
+        describe = mine["speech_describe"] == "on"
+    return SpeechSettings(voice=voice, rate=rate, volume=float(c["SPEECH_VOLUME"]),
+                          describe=describe)
+
+
+def _voice_choices() -> list[Choice]:
+    """"A voice for the gallery's language", then the engine's voices (none without one)."""
+    out = [Choice(AUTO_VOICE, "A voice for each gallery’s language")]
+    service = speech()
+    if service.available():
+        for v in sorted(service.voices(), key=lambda v: (v["name"].lower(), v["id"])):
+            langs = ", ".join(v["languages"])
+            out.append(Choice(v["id"], f"{v['name']} ({langs})" if langs else v["name"]))
+    return out
+
+
+def _register_settings(app: Flask) -> None:
+    c = app.config
+    lo, hi = RATE_RANGE
+    register_field(app, Field(
+        "speech_voice", "Voice", c["SPEECH_VOICE"] or AUTO_VOICE, kind="select",
+        choices=_voice_choices, group="Speech",
+        hint="The voice of the spoken captions. Each gallery is in one language; the "
+             "automatic choice follows it."))
+    register_field(app, Field(
+        "speech_rate", "Speaking rate (words per minute)", str(int(c["SPEECH_RATE"])),
+        kind="integer", minimum=lo, maximum=hi, group="Speech",
+        hint=f"From {lo} to {hi}; {DEFAULTS['SPEECH_RATE']} is an ordinary pace. The audio "
+             "is made again at the new rate. The players' speed control also speeds up or "
+             "slows down what is already made."))
+    register_field(app, Field(
+        "speech_describe", "Speak each photo’s description", "on" if c["SPEECH_DESCRIBE"]
+        else "off", choices=ON_OFF, group="Speech",
+        hint="After the caption and credit, the description of what the photo shows."))
 
 
 def init_app(app: Flask) -> None:
@@ -72,6 +127,7 @@ def init_app(app: Flask) -> None:
     if warm or (warm is None and not app.testing):
         # Start the engine now, so the first reader to press Listen does not wait for it.
         threading.Thread(target=service.available, daemon=True, name="speech-warm").start()
+    _register_settings(app)
     app.register_blueprint(bp, url_prefix="/audio")
     register_provider(app, speech_media)
     app.extensions["lexicon"] = LexiconEditing(app)  # the editors' pronunciation page
@@ -152,13 +208,22 @@ def file(slug: str, n: int, fmt: str):
         return _plain(UNAVAILABLE, 503)
     try:
         u = _utterance(gallery, gallery.items[n - 1])
+    except EngineUnavailable:
+        return _plain(UNAVAILABLE, 503)
+    return send_utterance(u, fmt, f"{slug}/{n}")
+
+
+def send_utterance(u: Utterance, fmt: str, what: str):
+    """The response for ``u``'s file of ``fmt`` (rendered if needed): ETag, ranges, and a
+    year-long immutable cache when the request's ``v`` names this version."""
+    try:
         path, hit = speech().fetch(u, fmt)
     except EngineUnavailable:
         return _plain(UNAVAILABLE, 503)
     except TextError as e:
-        return _plain(f"This photo has no audio: {e}.", 404)
+        return _plain(f"There is no audio here: {e}.", 404)
     except (RenderError, TimeoutError) as e:
-        current_app.logger.error("speech for %s/%d failed: %s", slug, n, e)
+        current_app.logger.error("speech for %s failed: %s", what, e)
         return _plain("The speech engine could not render this audio; please try again.", 503)
     key = u.key(fmt)
     response = send_file(path, mimetype=FORMATS[fmt], conditional=True, etag=key,
@@ -168,7 +233,7 @@ def file(slug: str, n: int, fmt: str):
     else:
         response.cache_control.no_cache = True
     response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
-    if fmt == "vtt":
+    if FORMATS[fmt] == "text/vtt":
         response.mimetype = "text/vtt"
         response.charset = "utf-8"
     return response

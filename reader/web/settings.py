@@ -34,6 +34,7 @@ class Field:
 
     - ``"choice"``: radio buttons, one per choice (``choices`` may be a callable, for lists
       known only at run time such as the speech engine's voices);
+    - ``"select"``: a drop-down list, for long lists (the engine's voices);
     - ``"integer"``: a number box between ``minimum`` and ``maximum`` (in ``step``s).
     """
 

@@ -1,0 +1,131 @@
+"""Listening to a whole gallery: its parts and the one-file download (no Flask here).
+
+A gallery is heard as *parts*: part 0 is the introduction (the title, then the standfirst),
+part n is "Photo n of N." followed by that photo's script (`speech_script`). Each part is an
+ordinary `Utterance`, so it is rendered once and cached like any photo's audio, and its
+WebVTT cues (one per sentence) drive the page's highlighting.
+
+`gallery_mp3` joins the parts' PCM end to end and encodes it once (one LAME stream, so there
+is no encoder delay or padding *between* parts; the Xing/LAME header trims the delay at the
+start and the padding at the end, see `audio.py`), then puts an ID3v2.4 tag in front with a
+chapter (CHAP) per part, listed in order by a table of contents (CTOC). Chapter times are the
+parts' exact sample offsets, so they match what a gapless decoder plays.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from reader.model import Gallery
+from reader.speech.audio import mp3_bytes, read_wav
+from reader.speech.lexicon import Lexicon
+from reader.speech.script import SpeechSettings, _sentence, normalise, speech_script
+
+#: Bump when the joined file's layout changes, so cached copies are remade.
+GALLERY_FILE_VERSION = "1"
+
+
+@dataclass(frozen=True)
+class Part:
+    number: int  # 0: the introduction; n: photo n
+    title: str  # the chapter's title, e.g. "Photo 3 of 13"
+    text: str  # exactly what the engine says
+
+
+def intro_script(gallery: Gallery, lexicon: Lexicon | None = None) -> str:
+    """The title, then the standfirst, as sentences."""
+    lexicon = lexicon or Lexicon()
+    pieces = []
+    for words in (gallery.title, gallery.standfirst):
+        said = lexicon.apply(normalise(words or ""))
+        if said:
+            pieces.append(_sentence(said))
+    return " ".join(pieces)
+
+
+def announcement(n: int, total: int) -> str:
+    return f"Photo {n} of {total}."
+
+
+def parts(gallery: Gallery, settings: SpeechSettings | None = None,
+          lexicon: Lexicon | None = None) -> list[Part]:
+    """Every part of the gallery, in the order they are heard."""
+    total = len(gallery.items)
+    out = [Part(0, "Introduction", intro_script(gallery, lexicon) or gallery.title)]
+    for item in gallery.items:
+        said = speech_script(item, settings, lexicon)
+        text = announcement(item.position, total) + (" " + said if said else "")
+        out.append(Part(item.position, f"Photo {item.position} of {total}", text))
+    return out
+
+
+def gallery_key(part_keys: Sequence[str]) -> str:
+    """The cache key of the joined file: every part's WAV key, in order."""
+    blob = json.dumps(["gallery-mp3", GALLERY_FILE_VERSION, list(part_keys)])
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Chapter:
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+def gallery_mp3(title: str, artist: str | None, wavs: Sequence[tuple[str, Path]],
+                ) -> tuple[bytes, list[Chapter]]:
+    """One MP3 of the parts' WAV files, end to end, with a chapter per part.
+
+    ``wavs`` is (chapter title, WAV file) in order; every part must have the same sample
+    rate (they come from one engine). Returns the file's bytes and its chapters.
+    """
+    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags
+
+    pcm, rate, chapters, at = bytearray(), None, [], 0
+    for name, path in wavs:
+        samples, part_rate = read_wav(path.read_bytes())
+        if rate is None:
+            rate = part_rate
+        elif part_rate != rate:
+            raise ValueError(f"{path.name}: sample rate {part_rate} Hz, not {rate} Hz")
+        n = len(samples) // 2
+        chapters.append(Chapter(name, round(at * 1000 / rate), round((at + n) * 1000 / rate)))
+        pcm += samples
+        at += n
+    if rate is None:
+        raise ValueError("a gallery file needs at least one part")
+    stream = mp3_bytes(bytes(pcm), rate)
+
+    tags = ID3()
+    tags.add(TIT2(encoding=3, text=[title]))
+    tags.add(TALB(encoding=3, text=[title]))
+    if artist:
+        tags.add(TPE1(encoding=3, text=[artist]))
+    ids = [f"ch{i}" for i in range(len(chapters))]
+    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                  child_element_ids=ids, sub_frames=[TIT2(encoding=3, text=[title])]))
+    for cid, ch in zip(ids, chapters, strict=True):
+        tags.add(CHAP(element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms,
+                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
+                      sub_frames=[TIT2(encoding=3, text=[ch.title])]))
+    buf = io.BytesIO(stream)
+    tags.save(buf, v2_version=4, padding=lambda info: 0)
+    return buf.getvalue(), chapters
+
+
+def m3u(title: str, entries: Sequence[tuple[str, float, str]]) -> str:
+    """An extended M3U playlist: (title, seconds, URL) per entry, UTF-8 (an .m3u8 in all but
+    name; players read both)."""
+    lines = ["#EXTM3U", f"#PLAYLIST:{_one_line(title)}"]
+    for name, seconds, url in entries:
+        lines += [f"#EXTINF:{round(seconds)},{_one_line(name)}", url]
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,153 @@
+"""Listening mode on the web: the whole gallery, part by part, and its downloads.
+
+Routes (`/listen/<slug>/…`):
+- ``<part>.mp3|wav|vtt|words.vtt``: part 0 is the introduction (title and standfirst), part n is
+  "Photo n of N." and photo n's caption and credit; served like `/audio/` (cache, ETag,
+  ranges, immutable when ``v`` names the version).
+- ``gallery.mp3``: the whole gallery as one MP3 with an ID3v2 chapter per part.
+- ``gallery.m3u``: a playlist of the parts' MP3s with their titles and lengths.
+
+The page's player (`templates/partials/listen_player.html`, `static/listen.js`) gets the
+parts' URLs from ``listen_player(gallery)``. The words come from `reader.speech.listening`;
+each reader's voice and rate from their settings (`reader.web.audio.settings`), and the play
+mode (straight through, or stop after each photo) is a setting of its own here.
+"""
+
+from __future__ import annotations
+
+import wave
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, current_app, send_file, url_for
+
+from reader.model import Gallery
+from reader.speech.cache import FORMATS
+from reader.speech.listening import Part, gallery_key, gallery_mp3, m3u, parts
+from reader.speech.service import EngineUnavailable, RenderError, TextError, Utterance
+from reader.web.assets import register_script, register_stylesheet
+from reader.web.audio import UNAVAILABLE, _plain, send_utterance, settings, speech
+from reader.web.context import gallery_or_404
+from reader.web.settings import Choice, Field, register_field
+from reader.web.shortcuts import Shortcut, register_shortcut
+
+bp = Blueprint("listen", __name__)
+
+MODES = (Choice("through", "Play straight through the gallery"),
+         Choice("each", "Stop after each photo"))
+SPEEDS = ("0.5", "0.75", "1", "1.25", "1.5", "1.75", "2", "2.5", "3")
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp, url_prefix="/listen")
+    register_field(app, Field(
+        "listen_mode", "When listening to a whole gallery", "through", choices=MODES,
+        group="Speech",
+        hint="Stop after each photo to look at it for as long as you like; Play carries on."))
+    register_script(app, "listen.js")
+    register_stylesheet(app, "listen.css")
+    app.add_template_global(listen_player)
+    where = "Gallery and photo pages"
+    register_shortcut(app, Shortcut(
+        ("k",), "k", "Listen to the whole gallery: play, pause or resume",
+        where + ". Screen readers keep k in browse mode (NVDA: next link): press NVDA+F2 "
+                "(JAWS: Insert+3) first to pass it on, or use the player’s button or your "
+                "keyboard’s Play/Pause media key"))
+    register_shortcut(app, Shortcut(("[",), "Left bracket",
+                                    "While listening: the previous photo", where))
+    register_shortcut(app, Shortcut(("]",), "Right bracket",
+                                    "While listening: the next photo", where))
+
+
+def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
+    s = settings()
+    service = speech()
+    return [(p, service.utterance_for_text(p.text, s, gallery.lang))
+            for p in parts(gallery, s, service.lexicon())]
+
+
+def listen_player(gallery: Gallery) -> dict[str, Any]:
+    """What the page's player needs: each part's URLs and title (``parts`` is empty with no
+    engine), the download links and the reader's play mode."""
+    downloads = {"mp3": url_for("listen.whole", slug=gallery.slug, fmt="mp3"),
+                 "m3u": url_for("listen.whole", slug=gallery.slug, fmt="m3u")}
+    if not speech().available():
+        return {"parts": [], "downloads": None}
+    try:
+        pairs = _utterances(gallery)
+    except EngineUnavailable:
+        return {"parts": [], "downloads": None}
+
+    def url(n: int, u: Utterance, fmt: str) -> str:
+        return url_for("listen.part", slug=gallery.slug, n=n, fmt=fmt, v=u.key(fmt)[:16])
+
+    return {"parts": [{"n": p.number, "title": p.title, "audio": url(p.number, u, "mp3"),
+                       "cues": url(p.number, u, "vtt"), "words": url(p.number, u, "words.vtt")}
+                      for p, u in pairs],
+            "downloads": downloads}
+
+
+@bp.get("/<slug>/<int:n>.<fmt>")
+def part(slug: str, n: int, fmt: str):
+    if fmt not in FORMATS:
+        abort(404, description=f"No audio format “{fmt}”: try mp3, wav or vtt.")
+    gallery = gallery_or_404(slug)
+    if not 0 <= n <= len(gallery.items):
+        abort(404, description=f"This gallery has parts 0 (the introduction) to "
+                               f"{len(gallery.items)}.")
+    if not speech().available():
+        return _plain(UNAVAILABLE, 503)
+    try:
+        _part, u = _utterances(gallery)[n]
+    except EngineUnavailable:
+        return _plain(UNAVAILABLE, 503)
+    return send_utterance(u, fmt, f"listen {slug}/{n}")
+
+
+def _wav_seconds(path) -> float:
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / w.getframerate()
+
+
+@bp.get("/<slug>/gallery.<fmt>")
+def whole(slug: str, fmt: str):
+    if fmt not in ("mp3", "m3u"):
+        abort(404, description=f"No gallery download “{fmt}”: try mp3 or m3u.")
+    gallery = gallery_or_404(slug)
+    if not speech().available():
+        return _plain(UNAVAILABLE, 503)
+    service = speech()
+    try:
+        pairs = _utterances(gallery)
+        wavs = [(p, service.file(u, "wav")) for p, u in pairs]
+    except EngineUnavailable:
+        return _plain(UNAVAILABLE, 503)
+    except TextError as e:
+        return _plain(f"There is no audio here: {e}.", 404)
+    except (RenderError, TimeoutError) as e:
+        current_app.logger.error("gallery audio for %s failed: %s", slug, e)
+        return _plain("The speech engine could not render this audio; please try again.", 503)
+
+    if fmt == "m3u":
+        entries = [(p.title, _wav_seconds(path),
+                    url_for("listen.part", slug=slug, n=p.number, fmt="mp3",
+                            v=u.key("mp3")[:16], _external=True))
+                   for (p, path), (_, u) in zip(wavs, pairs, strict=True)]
+        body = m3u(gallery.title, entries)
+        response = Response(body, mimetype="audio/x-mpegurl")
+        response.charset = "utf-8"
+        response.headers["Content-Disposition"] = f'attachment; filename="{slug}.m3u"'
+        response.cache_control.no_cache = True
+        return response
+
+    key = gallery_key([u.key("wav") for _, u in pairs])
+    path = service.cache.get(key, "mp3")
+    hit = path is not None
+    if not hit:
+        data, _chapters = gallery_mp3(gallery.title, "Gallery reader",
+                                      [(p.title, w) for p, w in wavs])
+        path = service.cache.put(key, "mp3", data)
+    response = send_file(path, mimetype="audio/mpeg", conditional=True, etag=key,
+                         as_attachment=True, download_name=f"{slug}.mp3")
+    response.cache_control.no_cache = True
+    response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
+    return response
