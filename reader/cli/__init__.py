@@ -70,6 +70,7 @@ def instance_for_command(f):
 def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
     from reader.cli import (
+        export,  # noqa: F401
         library,  # noqa: F401  (its decorators attach the commands)
         speech,  # noqa: F401
     )
