@@ -35,6 +35,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from reader.resources import static_dir
 
@@ -89,7 +90,15 @@ class _Exporter:
             path = f"audio/{self.slug}/{int(v['n'])}.{v['fmt']}"
             self.resources[path] = url
             return path
-        return None
+        if endpoint.startswith("pages.") or endpoint == "exports.site":
+            return None  # a page this export does not make (settings), or itself
+        # Any other file a feature's template links (e.g. another audio route): the same
+        # path in the export, fetched from the app; its query (a cache version) dropped.
+        path = urlsplit(url).path.lstrip("/")
+        if not path or path.endswith("/") or ".." in path.split("/"):
+            return None
+        self.resources[path] = url
+        return path
 
     def rewrite(self, endpoint: str, values: dict[str, Any], url: str) -> str:
         path = self.target(endpoint, values, url)
