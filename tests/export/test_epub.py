@@ -101,7 +101,7 @@ def test_every_clip_lies_in_its_audio_and_the_overlays_cover_it(exports, which):
         length = len(samples) / rate  # decoded, not the header's word
         assert abs(length - info.duration) < 0.002
         assert clips[0][1] == 0.0
-        for (_, b0, e0, _), (_, b1, _, _) in zip(clips, clips[1:], strict=False):
+        for (_, _b0, e0, _), (_, b1, _, _) in zip(clips, clips[1:], strict=False):
             assert b1 == pytest.approx(e0, abs=0.0005)  # back to back: no gap, no overlap
         for _, begin, end, _ in clips:
             assert 0 <= begin < end <= length + 0.0015  # clock values are rounded to 1 ms
@@ -175,7 +175,7 @@ Photos: Two sentences under one photo
 
 A test gallery written for the export tests.
 
-The ferry leaves at dawn. It carries the mail to the island and brings back the empty crates. [Ana Lind/Test Wire]
+The ferry leaves at dawn. It carries the mail and brings back crates. [Ana Lind/Test Wire]
 
 Gulls wait on the harbour wall for the boats to come in. [Ana Lind/Test Wire]
 """
