@@ -271,3 +271,15 @@ def test_gallery_page_offers_both_downloads_and_serves_them(exports):
     assert {f"{slug}/index.html", f"{slug}/g/{slug}/index.html", f"{slug}/static/reader.js",
             f"{slug}/audio/{slug}/1.mp3"} <= names
     assert client.get("/g/no-such-gallery/book.epub").status_code == 404
+
+
+def test_the_book_builder_knows_no_web_layer():
+    import subprocess
+    import sys
+
+    code = ("import sys, reader.export.epub\n"
+            "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('flask', 'werkzeug') or m.startswith(('reader.web', 'reader.cli')))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == ""
