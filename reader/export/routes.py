@@ -38,11 +38,21 @@ def _fingerprint(gallery, kind: str) -> str:
 
     service = speech()
     engine = service.info()["version"] if service.available() else "no-engine"
-    data = {"kind": kind, "v": EXPORT_VERSION, "gallery": dataclasses.asdict(gallery),
+    data = {"kind": kind, "v": EXPORT_VERSION, "reader": _reader_version(),
+            "gallery": dataclasses.asdict(gallery),
             "lexicon": library().lexicon(), "speech": dataclasses.asdict(settings()),
             "engine": engine}
     blob = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _reader_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("gallery-reader")  # templates and scripts change with it
+    except PackageNotFoundError:
+        return "unknown"
 
 
 def _lock(path: Path) -> threading.Lock:
