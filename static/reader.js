@@ -200,7 +200,8 @@
     var page = photoPage();
     if (!page) return;
     var current = parseInt(page.getAttribute("data-photo"), 10);
-    var url = window.location.pathname.replace(/\/\d+$/, "/" + n);
+    // "/g/slug/3" in the app, "…/g/slug/3.html" in a static export (reader/export/site.py).
+    var url = window.location.pathname.replace(/\/\d+(\.html)?$/, "/" + n + "$1");
     if (n !== current) photoGoTo(url, options);
   };
 

@@ -70,6 +70,7 @@ def instance_for_command(f):
 def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
     from reader.cli import (  # noqa: F401  (their decorators attach the commands)
+        export,
         library,
         search,
         speech,

@@ -147,23 +147,31 @@ def credit_phrase(credit: str | None) -> str | None:
     return _sentence(f"Photo: {body}")
 
 
-def speech_script(item: Item, settings: SpeechSettings | None = None,
-                  lexicon: Lexicon | None = None) -> str:
-    """The exact string handed to the engine for this photo."""
+def script_parts(item: Item, settings: SpeechSettings | None = None,
+                 lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
+    """The script's pieces in the order they are said, each as (what it is, its words):
+    ``"caption"``, ``"credit"``, ``"description"``. Joined with spaces they are the script,
+    so a piece's place in the audio can be found (the EPUB's Media Overlays use this)."""
     settings = settings or SpeechSettings()
     lexicon = lexicon or Lexicon()
     pieces = []
     caption = lexicon.apply(normalise(item.caption))
     if caption:
-        pieces.append(_sentence(caption))
+        pieces.append(("caption", _sentence(caption)))
     credit = credit_phrase(item.credit)
     if credit:
-        pieces.append(lexicon.apply(normalise(credit)))
+        pieces.append(("credit", lexicon.apply(normalise(credit))))
     if settings.describe and item.alt and item.alt.strip():
         alt = lexicon.apply(normalise(item.alt))
         if alt:
-            pieces.append(_sentence(f"Description: {alt}"))
-    return " ".join(pieces)
+            pieces.append(("description", _sentence(f"Description: {alt}")))
+    return pieces
+
+
+def speech_script(item: Item, settings: SpeechSettings | None = None,
+                  lexicon: Lexicon | None = None) -> str:
+    """The exact string handed to the engine for this photo."""
+    return " ".join(words for _, words in script_parts(item, settings, lexicon))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")

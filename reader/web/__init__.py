@@ -10,13 +10,14 @@ from flask import Flask
 from reader.instance import instance_dir
 from reader.resources import static_dir, templates_dir
 from reader.store import Library
+from reader.web.urls import ReaderFlask
 
 
 def create_app(test_config: dict[str, Any] | None = None,
                instance: str | Path | None = None) -> Flask:
     """Build the app on the library in ``instance`` (default: see `reader.instance`)."""
     folder = instance_dir(instance or (test_config or {}).get("INSTANCE"))
-    app = Flask("reader", instance_path=str(folder), instance_relative_config=True,
+    app = ReaderFlask("reader", instance_path=str(folder), instance_relative_config=True,
                 template_folder=str(templates_dir()), static_folder=str(static_dir()))
     app.config.from_mapping(JSON_SORT_KEYS=False, LOAD_SAMPLE_IF_EMPTY=True)
     if test_config:
@@ -74,4 +75,8 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.register_blueprint(search.bp)
     paging.init_app(app)
     compression.init_app(app)
+
+    from reader.export import routes as export_routes
+
+    export_routes.init_app(app)  # /g/<slug>/book.epub, site.zip: downloads
     return app

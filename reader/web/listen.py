@@ -24,7 +24,7 @@ from reader.model import Gallery
 from reader.speech.cache import FORMATS
 from reader.speech.listening import Part, gallery_key, gallery_mp3, m3u, parts
 from reader.speech.service import EngineUnavailable, RenderError, TextError, Utterance
-from reader.web.assets import register_script, register_stylesheet
+from reader.web.assets import register_script
 from reader.web.audio import UNAVAILABLE, _plain, send_utterance, settings, speech
 from reader.web.context import gallery_or_404
 from reader.web.settings import Choice, Field, register_field
@@ -43,8 +43,7 @@ def init_app(app: Flask) -> None:
         "listen_mode", "When listening to a whole gallery", "through", choices=MODES,
         group="Speech",
         hint="Stop after each photo to look at it for as long as you like; Play carries on."))
-    register_script(app, "listen.js")
-    register_stylesheet(app, "listen.css")
+    register_script(app, "listen-loader.js")  # loads listen.js on first use
     app.add_template_global(listen_player)
     where = "Gallery and photo pages"
     register_shortcut(app, Shortcut(

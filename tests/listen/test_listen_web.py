@@ -118,7 +118,14 @@ def _speech(client, slug, n=1):
 
 
 def test_speech_settings_come_from_the_readers_cookie(speech_app, seed_gallery):
+    import re
+
     client = speech_app.test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"',
+                      client.get("/settings").get_data(as_text=True)).group(1)
+    post = client.post
+    client.post = lambda url, data=None, **kw: post(url, data={"csrf_token": token,
+                                                               **(data or {})}, **kw)
     slug = seed_gallery.slug
     before = _speech(client, slug)
     assert before["rate"] == 175 and "Description:" not in before["text"]

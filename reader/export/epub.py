@@ -1,0 +1,500 @@
+"""An EPUB 3 talking book of one gallery, with Media Overlays (no Flask here).
+
+What is in it:
+
+- ``EPUB/title.xhtml``: the title, date, standfirst and body; then one XHTML document per
+  photo (``photo-NNN.xhtml``) with the photo (the reader's own 960 px JPEG derivative, no
+  metadata), its alt text, and its caption and credit as text;
+- ``EPUB/nav.xhtml``: the table of contents, one entry per photo (after the title page);
+- per photo with speech: ``audio/photo-NNN.mp3`` (the speech service's own MP3, from its
+  cache) and ``photo-NNN.smil``, a Media Overlay pairing each spoken piece with its text:
+  the caption sentence by sentence when its sentences match the spoken ones (else the whole
+  caption), then the credit (and the description when it is spoken). Times come from the
+  sentence cues the speech service timed from the engine's own word positions, the last one
+  ending at the audio's exact length (its WAV's frame count);
+- ``media:duration`` for each overlay and their sum, ``media:active-class`` with a CSS rule
+  that highlights the text being read;
+- schema.org accessibility metadata, worked out from what this book really holds.
+
+Built with the standard library's zipfile (``mimetype`` first and stored): the package
+document's metadata (refinements, accessibility, overlays) is written exactly as EPUB 3.3
+asks, which general EPUB libraries do not offer for Media Overlays.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import uuid
+import wave
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+from reader.images.derivatives import derivative_widths, scaled_height
+from reader.images.storage import ImageStore
+from reader.model import Gallery, Item, StoredImage
+from reader.speech.script import SpeechSettings, script_parts, sentences
+
+ACTIVE_CLASS = "-epub-media-overlay-active"
+IMAGE_WIDTH = 960  # the derivative used: sharp on a tablet, small enough for a phone
+NAMESPACE = uuid.UUID("0f6b5a52-3c1e-4f0e-9a55-6a7f0e2f4d11")  # for stable identifiers
+ZIP_TIME = (2020, 1, 1, 0, 0, 0)  # the same bytes for the same book
+
+CSS = f"""\
+body {{ font-family: serif; line-height: 1.5; margin: 0 4%; }}
+h1 {{ font-size: 1.4em; line-height: 1.25; }}
+figure {{ margin: 1em 0; }}
+img {{ display: block; max-width: 100%; height: auto; }}
+.caption {{ margin: 0.75em 0 0.25em; }}
+.credit {{ font-size: 0.9em; margin: 0; }}
+.meta {{ font-style: italic; }}
+.no-image {{ border: 2px solid currentColor; padding: 0.5em 1em; }}
+.no-image-label {{ font-weight: bold; margin: 0; }}
+/* The text being read aloud (Media Overlays): a reading system puts this class on it. */
+.{ACTIVE_CLASS} {{ background-color: #ffeb3b; color: #000000; }}
+"""
+
+
+class EpubError(Exception):
+    """A book that could not be made (the message says why)."""
+
+
+@dataclass(frozen=True)
+class Clip:
+    """One `<par>` of an overlay: the element read, and where in the audio it is said."""
+
+    fragment: str  # element id in the photo's document
+    begin: float  # seconds
+    end: float
+
+
+@dataclass
+class Chapter:
+    item: Item
+    name: str  # "photo-001"
+    image: StoredImage | None = None
+    image_path: Path | None = None
+    image_size: tuple[int, int] | None = None
+    audio_path: Path | None = None
+    clips: list[Clip] = field(default_factory=list)
+
+    @property
+    def duration_ms(self) -> int:
+        return sum(_ms(c.end) - _ms(c.begin) for c in self.clips)
+
+
+@dataclass
+class EpubResult:
+    path: Path
+    photos: int
+    overlays: int
+    duration: float  # seconds of audio in all overlays
+    audio_note: str | None = None  # why there is no audio, when there is none
+
+
+# -- timing -------------------------------------------------------------------------------
+def _ms(seconds: float) -> int:
+    return round(seconds * 1000)
+
+
+def clock(ms: int) -> str:
+    """A SMIL clock value, e.g. 0:01:02.345."""
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h}:{m:02d}:{s:02d}.{ms:03d}"
+
+
+_STAMP = re.compile(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})")
+
+
+def read_cues(vtt: str) -> list[tuple[float, float]]:
+    """(start, end) seconds of each cue of the speech service's WebVTT file."""
+    cues = []
+    for m in _STAMP.finditer(vtt):
+        g = [int(x) for x in m.groups()]
+        cues.append((g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000,
+                     g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000))
+    return cues
+
+
+def wav_seconds(path: Path) -> float:
+    with wave.open(str(path), "rb") as w:
+        return w.getnframes() / w.getframerate()
+
+
+def display_sentences(text: str) -> list[str]:
+    return [text[a:b] for a, b in sentences(text)] or [text]
+
+
+def overlay_clips(item: Item, parts: list[tuple[str, str]], cues: list[tuple[float, float]],
+                  total: float, ids: dict[str, str]) -> list[Clip]:
+    """The overlay of one photo: which element is read from when to when.
+
+    ``parts`` are the script's pieces (`script_parts`), ``cues`` the times of the script's
+    sentences, ``total`` the audio's length, ``ids`` the element id of each piece and
+    ``"all"`` (the element holding them all). A caption whose shown sentences match the
+    spoken ones in number is read sentence by sentence (``ids["caption-N"]``).
+    """
+    text = " ".join(words for _, words in parts)
+    spans = sentences(text) or [(0, len(text))]
+    if len(cues) != len(spans) or not cues:
+        return [Clip(ids["all"], 0.0, total)]
+    times = [(b, e) for b, e in cues]
+    times[-1] = (times[-1][0], total)  # the last sentence runs to the end of the audio
+    # Each piece's character range in the script.
+    ranges, at = [], 0
+    for kind, words in parts:
+        ranges.append((kind, at, at + len(words)))
+        at += len(words) + 1
+    # Which pieces each spoken sentence touches; pieces sharing a sentence are read as one.
+    groups: list[list[int]] = []  # sentence indexes per group, in order
+    kinds: list[set[str]] = []
+    for i, (a, b) in enumerate(spans):
+        touched = {k for k, s, e in ranges if a < e and b > s}
+        if groups and kinds[-1] & touched:
+            groups[-1].append(i)
+            kinds[-1] |= touched
+        else:
+            groups.append([i])
+            kinds.append(set(touched))
+    clips = []
+    for sentence_ids, touched in zip(groups, kinds, strict=True):
+        begin, end = times[sentence_ids[0]][0], times[sentence_ids[-1]][1]
+        if len(touched) != 1:
+            clips.append(Clip(ids["all"], begin, end))
+            continue
+        kind = next(iter(touched))
+        shown = ids.get(f"{kind}-count")
+        if kind == "caption" and shown and int(shown) == len(sentence_ids) > 1:
+            clips += [Clip(ids[f"caption-{k}"], times[i][0], times[i][1])
+                      for k, i in enumerate(sentence_ids, start=1)]
+        else:
+            clips.append(Clip(ids[kind], begin, end))
+    return [c for c in clips if _ms(c.end) > _ms(c.begin)]
+
+
+# -- markup -------------------------------------------------------------------------------
+def x(text: str | None) -> str:
+    """Text escaped for XML content and double-quoted attributes."""
+    return escape(text or "", {'"': "&quot;"})
+
+
+def _primary(lang: str) -> str:
+    return lang.split("-")[0].lower()
+
+
+class Book:
+    def __init__(self, gallery: Gallery, lang: str):
+        self.gallery = gallery
+        self.lang = lang
+        # The book's own words ("Photo 3 of 13", "Credit:") are English.
+        self.ui = "" if _primary(lang) == "en" else ' lang="en" xml:lang="en"'
+
+    def page(self, title: str, body: str, epub_ns: bool = False) -> bytes:
+        ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if epub_ns else ""
+        return (
+            '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
+            f'<html xmlns="http://www.w3.org/1999/xhtml"{ns} lang="{x(self.lang)}" '
+            f'xml:lang="{x(self.lang)}">\n<head>\n<meta charset="utf-8"/>\n'
+            f"<title>{x(title)}</title>\n"
+            '<link rel="stylesheet" type="text/css" href="book.css"/>\n</head>\n'
+            f"<body>\n{body}\n</body>\n</html>\n").encode()
+
+    def title_page(self, total: int, has_audio: bool) -> bytes:
+        g = self.gallery
+        lines = [f"<h1>{x(g.title)}</h1>"]
+        meta = []
+        if g.date:
+            meta.append(f'Published <time datetime="{x(g.date)}">{x(g.published or g.date)}'
+                        "</time>.")
+        meta.append(f"{total} {'photo' if total == 1 else 'photos'}.")
+        lines.append(f'<p class="meta"{self.ui}>{" ".join(meta)}</p>')
+        if g.standfirst:
+            lines.append(f'<p class="standfirst">{x(g.standfirst)}</p>')
+        lines += [f"<p>{x(p)}</p>" for p in g.body]
+        about = ("Each photo follows on its own page: the photo with its description as "
+                 "alternative text, then its caption and the photographer’s credit.")
+        if has_audio:
+            about += (" The caption and credit are also spoken, and reading apps that "
+                      "support read-aloud (Media Overlays) highlight the words as they play.")
+        lines.append(f'<p class="about"{self.ui}>{about}</p>')
+        return self.page(g.title, "\n".join(lines))
+
+    def photo_page(self, ch: Chapter, total: int) -> tuple[bytes, dict[str, str]]:
+        """The photo's document and the element ids the overlay may point at."""
+        item, n = ch.item, ch.item.position
+        ids = {"all": f"photo-{n}", "caption": f"p{n}-caption", "credit": f"p{n}-credit"}
+        out = [f'<section id="photo-{n}" aria-labelledby="p{n}-heading">',
+               f'<h1 id="p{n}-heading"{self.ui}>Photo {n} of {total}</h1>',
+               "<figure>"]
+        if ch.image_path is not None:
+            alt = item.alt if item.alt and item.alt != item.caption else ""
+            w, h = ch.image_size
+            ids["description"] = f"p{n}-image"
+            out.append(f'<img id="p{n}-image" src="images/{ch.name}.jpg" width="{w}" '
+                       f'height="{h}" alt="{x(alt)}"/>')
+        else:
+            label = "Photo description" if item.alt else "No description"
+            out.append('<div class="no-image">')
+            out.append(f'<p class="no-image-label"{self.ui}>{label} (no image available)</p>')
+            if item.alt:
+                ids["description"] = f"p{n}-description"
+                out.append(f'<p id="p{n}-description">{x(item.alt)}</p>')
+            else:
+                out.append(f"<p{self.ui}>The source gives no description of this photo; "
+                           "its caption follows.</p>")
+            out.append("</div>")
+        shown = display_sentences(item.caption)
+        if len(shown) > 1:
+            ids["caption-count"] = str(len(shown))
+            spans = []
+            for k, s in enumerate(shown, start=1):
+                ids[f"caption-{k}"] = f"p{n}-caption-{k}"
+                spans.append(f'<span id="p{n}-caption-{k}">{x(s)}</span>')
+            caption = " ".join(spans)
+        else:
+            caption = x(item.caption)
+        out.append(f'<figcaption>\n<p class="caption" id="p{n}-caption">{caption}</p>')
+        if item.credit:
+            out.append(f'<p class="credit" id="p{n}-credit"><span{self.ui}>Credit:</span> '
+                       f"{x(item.credit)}</p>")
+        out += ["</figcaption>", "</figure>", "</section>"]
+        return self.page(f"Photo {n} of {total} – {self.gallery.title}", "\n".join(out)), ids
+
+    def nav(self, chapters: list[Chapter], total: int) -> bytes:
+        entries = [f'<li><a href="title.xhtml">{x(self.gallery.title)}</a></li>']
+        for ch in chapters:
+            n = ch.item.position
+            entries.append(f'<li><a href="{ch.name}.xhtml"><span{self.ui}>Photo {n} of '
+                           f"{total}:</span> {x(_short(ch.item.caption))}</a></li>")
+        body = ('<nav epub:type="toc" id="toc" role="doc-toc">\n'
+                f'<h1{self.ui}>Contents</h1>\n<ol>\n' + "\n".join(entries) + "\n</ol>\n</nav>\n"
+                '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n'
+                f'<h2{self.ui}>Landmarks</h2>\n<ol>\n'
+                '<li><a epub:type="bodymatter" href="title.xhtml">'
+                f"{x(self.gallery.title)}</a></li>\n</ol>\n</nav>")
+        return self.page(f"Contents – {self.gallery.title}", body, epub_ns=True)
+
+
+def _short(caption: str, limit: int = 80) -> str:
+    if len(caption) <= limit:
+        return caption
+    cut = caption[:limit].rsplit(" ", 1)[0].rstrip(",;:–- ")
+    return cut + "…"
+
+
+def smil(ch: Chapter) -> bytes:
+    pars = []
+    for k, c in enumerate(ch.clips, start=1):
+        pars.append(f'<par id="{ch.name}-par{k}"><text src="{ch.name}.xhtml#{c.fragment}"/>'
+                    f'<audio src="audio/{ch.name}.mp3" clipBegin="{clock(_ms(c.begin))}" '
+                    f'clipEnd="{clock(_ms(c.end))}"/></par>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<smil xmlns="http://www.w3.org/ns/SMIL" '
+            'xmlns:epub="http://www.idpf.org/2007/ops" version="3.0">\n<body>\n'
+            f'<seq id="{ch.name}-seq" epub:textref="{ch.name}.xhtml">\n'
+            + "\n".join(pars) + "\n</seq>\n</body>\n</smil>\n").encode("utf-8")
+
+
+def accessibility(chapters: list[Chapter], has_audio: bool) -> list[tuple[str, str]]:
+    """schema.org accessibility metadata, from what this book holds."""
+    images = [ch for ch in chapters if ch.image_path is not None]
+    described = [ch for ch in images if ch.item.alt and ch.item.alt != ch.item.caption]
+    modes = ["textual"] + (["visual"] if images else []) + (["auditory"] if has_audio else [])
+    meta = [("schema:accessMode", m) for m in modes]
+    # Every photo has its caption as text (and its description where the source gives one),
+    # so text alone carries the book; the audio speaks only captions and credits, so it
+    # does not carry the title page: "auditory" is not sufficient on its own.
+    meta.append(("schema:accessModeSufficient", "textual"))
+    if images:
+        meta.append(("schema:accessModeSufficient", "textual,visual"))
+    features = ["tableOfContents", "readingOrder", "structuralNavigation",
+                "displayTransformability"]
+    if described:
+        features.append("alternativeText")
+    if has_audio:
+        features.append("synchronizedAudioText")
+    meta += [("schema:accessibilityFeature", f) for f in features]
+    meta += [("schema:accessibilityHazard", h)
+             for h in ("noFlashingHazard", "noMotionSimulationHazard", "noSoundHazard")]
+    summary = ("A photo gallery: a title page, then each photo on its own page with its "
+               "caption and the photographer’s credit as text, in reading order, with a "
+               "table of contents listing every photo.")
+    if images:
+        summary += (f" {len(described)} of {len(images)} photos have a text description "
+                    "as alternative text; every photo's caption describes it in words.")
+    if has_audio:
+        summary += (" Every caption and credit is also spoken (synthetic speech) and "
+                    "synchronised with its text (Media Overlays), sentence by sentence "
+                    "where possible; the title page is not narrated.")
+    summary += " No flashing, motion or background sound."
+    meta.append(("schema:accessibilitySummary", summary))
+    return meta
+
+
+def package(book: Book, chapters: list[Chapter], has_audio: bool, modified: str) -> bytes:
+    g = book.gallery
+    ident = uuid.uuid5(NAMESPACE, f"{g.slug}|{g.source or ''}|{g.title}")
+    meta = [f'<dc:identifier id="pub-id">urn:uuid:{ident}</dc:identifier>',
+            f"<dc:title>{x(g.title)}</dc:title>",
+            f"<dc:language>{x(book.lang)}</dc:language>",
+            f'<meta property="dcterms:modified">{modified}</meta>']
+    if g.date:
+        meta.append(f"<dc:date>{x(g.date)}</dc:date>")
+    if g.standfirst:
+        meta.append(f"<dc:description>{x(g.standfirst)}</dc:description>")
+    meta.append("<dc:publisher>Gallery reader</dc:publisher>")
+    meta += [f'<meta property="{p}">{x(v)}</meta>' for p, v in accessibility(chapters,
+                                                                            has_audio)]
+    manifest = ['<item id="nav" href="nav.xhtml" media-type="application/xhtml+xml" '
+                'properties="nav"/>',
+                '<item id="css" href="book.css" media-type="text/css"/>',
+                '<item id="title" href="title.xhtml" media-type="application/xhtml+xml"/>']
+    spine = ['<itemref idref="title"/>']
+    total_ms = 0
+    for ch in chapters:
+        overlay = f' media-overlay="{ch.name}-mo"' if ch.clips else ""
+        manifest.append(f'<item id="{ch.name}" href="{ch.name}.xhtml" '
+                        f'media-type="application/xhtml+xml"{overlay}/>')
+        if ch.image_path is not None:
+            manifest.append(f'<item id="{ch.name}-img" href="images/{ch.name}.jpg" '
+                            'media-type="image/jpeg"/>')
+        if ch.clips:
+            manifest.append(f'<item id="{ch.name}-mo" href="{ch.name}.smil" '
+                            'media-type="application/smil+xml"/>')
+            manifest.append(f'<item id="{ch.name}-audio" href="audio/{ch.name}.mp3" '
+                            'media-type="audio/mpeg"/>')
+            meta.append(f'<meta property="media:duration" refines="#{ch.name}-mo">'
+                        f"{clock(ch.duration_ms)}</meta>")
+            total_ms += ch.duration_ms
+        spine.append(f'<itemref idref="{ch.name}"/>')
+    if has_audio:
+        meta.append(f'<meta property="media:duration">{clock(total_ms)}</meta>')
+        meta.append(f'<meta property="media:active-class">{ACTIVE_CLASS}</meta>')
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<package xmlns="http://www.idpf.org/2007/opf" version="3.0" '
+            f'unique-identifier="pub-id" xml:lang="{x(book.lang)}">\n'
+            '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(meta)
+            + "\n</metadata>\n<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n"
+            "<spine>\n" + "\n".join(spine) + "\n</spine>\n</package>\n").encode("utf-8")
+
+
+CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
+<container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
+<rootfiles>
+<rootfile full-path="EPUB/package.opf" media-type="application/oebps-package+xml"/>
+</rootfiles>
+</container>
+"""
+
+
+# -- building -----------------------------------------------------------------------------
+def _image(store: ImageStore, record: StoredImage,
+           instance: str | Path) -> tuple[Path, tuple[int, int]]:
+    """The photo's JPEG derivative (made again from the original if it went missing)."""
+    widths = derivative_widths(record.width)
+    w = max([v for v in widths if v <= IMAGE_WIDTH] or widths[:1])
+    path = store.derived_dir(record.key) / f"{w}.jpg"
+    if not path.exists():
+        from reader.images.pipeline import PhotoTask, process_photo
+
+        original = store.original_path(record.key)
+        if original.exists():
+            store.manifest_path(record.key).unlink(missing_ok=True)
+            process_photo(PhotoTask(str(original), record.key, str(instance)))
+    if not path.exists():
+        raise EpubError(f"photo {record.name or record.key}: its image file is missing and "
+                        "its original is not in the library")
+    return path, (w, scaled_height(record.width, record.height, w))
+
+
+def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str | Path,
+               out: str | Path, speech=None, settings: SpeechSettings | None = None,
+               modified: datetime | None = None) -> EpubResult:
+    """Write ``gallery`` as an EPUB 3 to ``out`` (written whole, then renamed into place).
+
+    ``images``: the library's records of the gallery's photos; ``speech``: a
+    `reader.speech.service.Speech` (None or one without an engine: a book without audio).
+    """
+    settings = settings or SpeechSettings()
+    lang = gallery.lang or "en"
+    book = Book(gallery, lang)
+    store = ImageStore(instance)
+    total = len(gallery.items)
+    audio_note = None
+    if speech is not None and not speech.available():
+        audio_note = f"no speech engine ({speech.unavailable_reason or 'unavailable'})"
+        speech = None
+    elif speech is None:
+        audio_note = "no speech service given"
+    chapters = []
+    for item in gallery.items:
+        ch = Chapter(item, f"photo-{item.position:03d}")
+        record = images.get(item.image) if item.image else None
+        if record is not None:
+            ch.image = record
+            ch.image_path, ch.image_size = _image(store, record, instance)
+        chapters.append(ch)
+    documents = {}
+    for ch in chapters:
+        documents[ch.name], ids = book.photo_page(ch, total)
+        if speech is None:
+            continue
+        parts = script_parts(ch.item, settings, speech.lexicon())
+        if not parts:
+            continue
+        u = speech.utterance(gallery, ch.item, settings)
+        ch.audio_path = speech.file(u, "mp3")
+        length = wav_seconds(speech.file(u, "wav"))
+        cues = read_cues(speech.file(u, "vtt").read_text(encoding="utf-8"))
+        ids.setdefault("description", ids["all"])
+        ch.clips = overlay_clips(ch.item, parts, cues, length, ids)
+    has_audio = any(ch.clips for ch in chapters)
+    stamp = (modified or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w") as z:
+            def put(name: str, data: bytes, compress: bool = True) -> None:
+                info = zipfile.ZipInfo(name, ZIP_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+                info.external_attr = 0o644 << 16
+                z.writestr(info, data)
+
+            put("mimetype", b"application/epub+zip", compress=False)  # first, stored
+            put("META-INF/container.xml", CONTAINER)
+            put("EPUB/package.opf", package(book, chapters, has_audio, stamp))
+            put("EPUB/nav.xhtml", book.nav(chapters, total))
+            put("EPUB/book.css", CSS.encode("utf-8"))
+            put("EPUB/title.xhtml", book.title_page(total, has_audio))
+            for ch in chapters:
+                put(f"EPUB/{ch.name}.xhtml", documents[ch.name])
+                if ch.image_path is not None:
+                    put(f"EPUB/images/{ch.name}.jpg", ch.image_path.read_bytes(), False)
+                if ch.clips:
+                    put(f"EPUB/{ch.name}.smil", smil(ch))
+                    put(f"EPUB/audio/{ch.name}.mp3", ch.audio_path.read_bytes(), False)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return EpubResult(out, total, sum(1 for ch in chapters if ch.clips),
+                      sum(ch.duration_ms for ch in chapters) / 1000, audio_note)
+
+
+def export_epub(library, instance: str | Path, slug: str, out: str | Path, speech=None,
+                settings: SpeechSettings | None = None) -> EpubResult:
+    """The book of the gallery ``slug`` in ``library`` (`reader.store.Library`); raises
+    `reader.errors.NotFound` for an unknown slug."""
+    gallery = library.get(slug)
+    images = library.images(it.image for it in gallery.items if it.image)
+    return build_epub(gallery, images, instance, out, speech, settings)

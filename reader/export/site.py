@@ -1,0 +1,223 @@
+"""The static site export: one gallery as plain files that work on any static host and from
+disk (``file://``).
+
+The pages are the live app's own pages, rendered by the app itself (its templates, context
+processors and media providers) through Flask's test client, with one difference: the app is
+made with ``STATIC_EXPORT = True`` and a URL rewriter (`reader.web.urls`) that turns every URL
+the templates build into a path relative to the page being rendered, ending in ``.html`` for
+pages, so links work without a server. Every file a page refers to (photo derivatives, the
+full-size views' images, the spoken audio and its cues) is fetched through the app's own
+routes, so audio is rendered by the speech service exactly as a reader of the live app gets it.
+All of ``static/`` is copied, so whatever scripts and styles features register come along.
+
+Layout (the app's own paths, made into files)::
+
+    index.html                      the library page, listing this gallery
+    help.html
+    g/<slug>/index.html             the gallery page
+    g/<slug>/<n>.html               photo n
+    g/<slug>/<n>/view.html          photo n full size (and view-contrast.html)
+    media/<key>/<file>              photo derivatives
+    audio/<slug>/<n>.mp3|wav|vtt    spoken caption and credit, cues
+    static/…                        CSS and JS
+    reader-export.json              what this folder holds (a later export may replace it)
+
+Settings cannot be saved without a server, so the Settings link and form are left out; the
+colours follow the reader's system (light or dark) as the app's default does.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from reader.resources import static_dir
+
+MARKER = "reader-export.json"
+FORMAT = "gallery-reader static site 1"
+
+
+class ExportError(Exception):
+    """An export that could not be made (the message says why and names the file)."""
+
+
+@dataclass
+class SiteExport:
+    """What an export wrote: page paths and other files, relative to its folder."""
+
+    folder: Path
+    pages: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+
+
+class _Exporter:
+    def __init__(self, app, slug: str):
+        self.app = app
+        self.slug = slug
+        self.current = "index.html"  # the page being rendered
+        self.resources: dict[str, str] = {}  # export path -> app URL to fetch it from
+
+    # -- the URL rewriter (reader.web.urls) -----------------------------------------------
+    def target(self, endpoint: str, values: dict[str, Any], url: str) -> str | None:
+        """The export path for a URL the templates build (None: not part of the export)."""
+        v = values
+        if endpoint == "static":
+            return f"static/{v['filename']}"
+        if endpoint == "pages.index":
+            return "index.html"
+        if endpoint == "pages.help_page":
+            return "help.html"
+        if v.get("slug") not in (None, self.slug):
+            return None
+        if endpoint == "pages.gallery":
+            return f"g/{self.slug}/index.html"
+        if endpoint == "pages.photo":
+            return f"g/{self.slug}/{int(v['n'])}.html"
+        if endpoint == "photos.view":
+            name = "view-contrast.html" if v.get("contrast") else "view.html"
+            return f"g/{self.slug}/{int(v['n'])}/{name}"
+        if endpoint == "photos.media":
+            path = f"media/{v['key']}/{v['name']}"
+            self.resources[path] = url
+            return path
+        if endpoint == "audio.file":
+            path = f"audio/{self.slug}/{int(v['n'])}.{v['fmt']}"
+            self.resources[path] = url
+            return path
+        if endpoint.startswith("pages.") or endpoint == "exports.site":
+            return None  # a page this export does not make (settings), or itself
+        # Any other file a feature's template links (e.g. another audio route): the same
+        # path in the export, fetched from the app; its query (a cache version) dropped.
+        path = urlsplit(url).path.lstrip("/")
+        if not path or path.endswith("/") or ".." in path.split("/"):
+            return None
+        self.resources[path] = url
+        return path
+
+    def rewrite(self, endpoint: str, values: dict[str, Any], url: str) -> str:
+        path = self.target(endpoint, values, url)
+        if path is None:
+            # Not exported (e.g. the settings form): left as built; templates hide such
+            # links under STATIC_EXPORT, and the tests check no page keeps one.
+            return url
+        return posixpath.relpath(path, posixpath.dirname(self.current) or ".")
+
+    # -- pages and files ------------------------------------------------------------------
+    def pages(self, gallery) -> list[tuple[str, str]]:
+        """(app URL, export path) of every page, the library page aside."""
+        pages = [(f"/g/{self.slug}/", f"g/{self.slug}/index.html"), ("/help", "help.html")]
+        for item in gallery.items:
+            n = item.position
+            pages.append((f"/g/{self.slug}/{n}", f"g/{self.slug}/{n}.html"))
+            if item.image:
+                pages.append((f"/g/{self.slug}/{n}/view", f"g/{self.slug}/{n}/view.html"))
+                pages.append((f"/g/{self.slug}/{n}/view?contrast=1",
+                              f"g/{self.slug}/{n}/view-contrast.html"))
+        return pages
+
+    def library_page(self) -> bytes:
+        """The library page, listing only this gallery (the live one lists the whole library)."""
+        from reader.paging import Pager
+        from reader.store import LibraryPage
+        from reader.web.context import library
+        from reader.web.pages import render_page
+
+        self.current = "index.html"
+        with self.app.test_request_context("/"):
+            self.app.preprocess_request()
+            listed = [s for s in library().list() if s.slug == self.slug]
+            listing = LibraryPage(listed, Pager(1, max(1, len(listed)), len(listed)))
+            return render_page("library.html", listing=listing, galleries=listed,
+                               sections=[], years=[]).encode("utf-8")
+
+    def fetch(self, client, url: str) -> bytes:
+        with client.get(url) as response:
+            if response.status_code != 200:
+                body = response.get_data(as_text=True).strip().splitlines()
+                raise ExportError(f"{url}: the app answered {response.status_code}"
+                                  + (f" ({body[-1][:200]})" if body else ""))
+            return response.get_data()
+
+
+def export_app(instance: str | Path, config: dict[str, Any] | None = None):
+    """An app on ``instance`` made for exporting: no sample loading, no engine warm-up."""
+    from reader.web import create_app
+
+    settings = {**(config or {}), "TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False,
+                "SPEECH_WARM": False, "STATIC_EXPORT": True}
+    return create_app(settings, instance=instance)
+
+
+def export_site(instance: str | Path, slug: str, out_dir: str | Path,
+                config: dict[str, Any] | None = None) -> SiteExport:
+    """Write the gallery ``slug`` of the library in ``instance`` to ``out_dir`` as a static
+    site. ``out_dir`` must be missing, empty, or an earlier export (which is replaced whole:
+    the new one is built beside it and swapped in, so a failed export leaves it as it was).
+    ``config``: app settings to use (e.g. ``SPEECH_RATE``).
+
+    Raises `reader.errors.NotFound` for an unknown slug, `ExportError` when a page or file
+    cannot be made or ``out_dir`` holds something else.
+    """
+    from reader.web.urls import set_url_rewriter
+
+    out = Path(out_dir)
+    if out.exists() and (not out.is_dir() or
+                         (any(out.iterdir()) and not (out / MARKER).is_file())):
+        raise ExportError(f"{out}: not empty and not an earlier export; choose a new or "
+                          "empty folder")
+    app = export_app(instance, config)
+    gallery = app.extensions["library"].get(slug)  # NotFound names the slug
+    exporter = _Exporter(app, slug)
+    set_url_rewriter(app, exporter.rewrite)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o755)  # mkdtemp makes it private; a site is for publishing
+    try:
+        result = SiteExport(out)
+        _write(staging / "index.html", exporter.library_page())
+        result.pages.append("index.html")
+        client = app.test_client()
+        for url, path in exporter.pages(gallery):
+            exporter.current = path
+            _write(staging / path, exporter.fetch(client, url))
+            result.pages.append(path)
+        for path, url in sorted(exporter.resources.items()):
+            _write(staging / path, exporter.fetch(client, url))
+            result.files.append(path)
+        shutil.copytree(static_dir(), staging / "static")
+        result.files += sorted(str(p.relative_to(staging)) for p in
+                               (staging / "static").rglob("*") if p.is_file())
+        (staging / MARKER).write_text(json.dumps(
+            {"format": FORMAT, "gallery": slug, "title": gallery.title,
+             "pages": result.pages, "files": result.files}, ensure_ascii=False, indent=1),
+            encoding="utf-8")
+        _swap_in(staging, out)
+        staging = None
+        return result
+    finally:
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{staging.name.rsplit('.', 1)[-1]}")
+        out.rename(old)
+    staging.rename(out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+__all__ = ["ExportError", "SiteExport", "export_site", "export_app"]
