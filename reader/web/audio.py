@@ -192,7 +192,21 @@ def speech_media(gallery: Gallery, item: Item) -> dict[str, Any]:
                        "wav": url("wav"), "cues": url("vtt")}}
 
 
-def _plain(message: str, status: int):
+SPEECH_ERRORS = (EngineUnavailable, TextError, RenderError, TimeoutError)
+
+
+def speech_error_response(e: Exception, what: str):
+    """The plain-text answer to a speech failure: no engine (503), text that cannot be
+    spoken (404), or a render that failed or timed out (503, logged)."""
+    if isinstance(e, EngineUnavailable):
+        return plain_text(UNAVAILABLE, 503)
+    if isinstance(e, TextError):
+        return plain_text(f"There is no audio here: {e}.", 404)
+    current_app.logger.error("speech for %s failed: %s", what, e)
+    return plain_text("The speech engine could not render this audio; please try again.", 503)
+
+
+def plain_text(message: str, status: int):
     return message + "\n", status, {"Content-Type": "text/plain; charset=utf-8",
                                     "Cache-Control": "no-store"}
 
@@ -205,11 +219,11 @@ def file(slug: str, n: int, fmt: str):
     if not 1 <= n <= len(gallery.items):
         abort(404, description=f"This gallery has photos 1 to {len(gallery.items)}.")
     if not speech().available():
-        return _plain(UNAVAILABLE, 503)
+        return plain_text(UNAVAILABLE, 503)
     try:
         u = _utterance(gallery, gallery.items[n - 1])
     except EngineUnavailable:
-        return _plain(UNAVAILABLE, 503)
+        return plain_text(UNAVAILABLE, 503)
     return send_utterance(u, fmt, f"{slug}/{n}")
 
 
@@ -218,13 +232,8 @@ def send_utterance(u: Utterance, fmt: str, what: str):
     year-long immutable cache when the request's ``v`` names this version."""
     try:
         path, hit = speech().fetch(u, fmt)
-    except EngineUnavailable:
-        return _plain(UNAVAILABLE, 503)
-    except TextError as e:
-        return _plain(f"There is no audio here: {e}.", 404)
-    except (RenderError, TimeoutError) as e:
-        current_app.logger.error("speech for %s failed: %s", what, e)
-        return _plain("The speech engine could not render this audio; please try again.", 503)
+    except SPEECH_ERRORS as e:
+        return speech_error_response(e, what)
     key = u.key(fmt)
     response = send_file(path, mimetype=FORMATS[fmt], conditional=True, etag=key,
                          max_age=YEAR if request.args.get("v") == key[:16] else 0)

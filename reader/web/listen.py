@@ -18,14 +18,22 @@ from __future__ import annotations
 import wave
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, send_file, url_for
+from flask import Blueprint, Flask, Response, abort, send_file, url_for
 
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
 from reader.speech.listening import Part, gallery_key, gallery_mp3, m3u, parts
-from reader.speech.service import EngineUnavailable, RenderError, TextError, Utterance
+from reader.speech.service import EngineUnavailable, Utterance
 from reader.web.assets import register_script
-from reader.web.audio import UNAVAILABLE, _plain, send_utterance, settings, speech
+from reader.web.audio import (
+    SPEECH_ERRORS,
+    UNAVAILABLE,
+    plain_text,
+    send_utterance,
+    settings,
+    speech,
+    speech_error_response,
+)
 from reader.web.context import gallery_or_404
 from reader.web.settings import Choice, Field, register_field
 from reader.web.shortcuts import Shortcut, register_shortcut
@@ -94,11 +102,11 @@ def part(slug: str, n: int, fmt: str):
         abort(404, description=f"This gallery has parts 0 (the introduction) to "
                                f"{len(gallery.items)}.")
     if not speech().available():
-        return _plain(UNAVAILABLE, 503)
+        return plain_text(UNAVAILABLE, 503)
     try:
         _part, u = _utterances(gallery)[n]
     except EngineUnavailable:
-        return _plain(UNAVAILABLE, 503)
+        return plain_text(UNAVAILABLE, 503)
     return send_utterance(u, fmt, f"listen {slug}/{n}")
 
 
@@ -113,18 +121,13 @@ def whole(slug: str, fmt: str):
         abort(404, description=f"No gallery download “{fmt}”: try mp3 or m3u.")
     gallery = gallery_or_404(slug)
     if not speech().available():
-        return _plain(UNAVAILABLE, 503)
+        return plain_text(UNAVAILABLE, 503)
     service = speech()
     try:
         pairs = _utterances(gallery)
         wavs = [(p, service.file(u, "wav")) for p, u in pairs]
-    except EngineUnavailable:
-        return _plain(UNAVAILABLE, 503)
-    except TextError as e:
-        return _plain(f"There is no audio here: {e}.", 404)
-    except (RenderError, TimeoutError) as e:
-        current_app.logger.error("gallery audio for %s failed: %s", slug, e)
-        return _plain("The speech engine could not render this audio; please try again.", 503)
+    except SPEECH_ERRORS as e:
+        return speech_error_response(e, f"gallery audio of {slug}")
 
     if fmt == "m3u":
         entries = [(p.title, _wav_seconds(path),
