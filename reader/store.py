@@ -173,21 +173,6 @@ def make_slug(title: str) -> str:
     return slug or "gallery"
 
 
-def _commit(con: sqlite3.Connection, tries: int = 5) -> None:
-    """COMMIT, retried on SQLITE_PROTOCOL ("locking protocol"): a transient race on the WAL
-    index under heavy load, after which the transaction is still open and may commit again."""
-    import time
-
-    for attempt in range(tries):
-        try:
-            con.execute("COMMIT")
-            return
-        except sqlite3.OperationalError as e:
-            if "locking protocol" not in str(e) or attempt == tries - 1:
-                raise
-            time.sleep(0.01 * (attempt + 1))
-
-
 def _statements(script: str) -> Iterator[str]:
     """Split an SQL script into whole statements (triggers included)."""
     buf = ""
@@ -245,7 +230,7 @@ class Library:
             except BaseException:
                 con.execute("ROLLBACK")
                 raise
-            _commit(con)
+            con.execute("COMMIT")
         finally:
             con.close()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,29 @@ def browser():
             yield b
         finally:
             b.close()
+
+
+@contextmanager
+def served(app, threads: int = 4) -> Iterator[str]:
+    """The app under a real waitress server on a free loopback port, in a background thread.
+
+    On exit the worker threads are let finish their requests *before* the server closes: a
+    task still running after close() writes to waitress's closed trigger pipe, whose file
+    descriptor number the next test may already have reused (for its SQLite file, which that
+    write then corrupts: "locking protocol", "file is not a database")."""
+    import threading
+
+    import waitress
+
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    thread = threading.Thread(target=server.run, daemon=True, name="test-waitress")
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.task_dispatcher.shutdown(cancel_pending=True, timeout=30)
+        server.close()
+        thread.join(timeout=10)
 
 
 @pytest.fixture

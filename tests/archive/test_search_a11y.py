@@ -4,16 +4,14 @@ package): zero violations. Also: the banner's search landmark works from the key
 
 from __future__ import annotations
 
-import threading
-
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from waitress.server import create_server
 
 from reader.importers import load_path
 from reader.model import Gallery, Item
 from reader.web import create_app
 from tests.archive.texts import HARBOUR, MARKET, write
+from tests.conftest import served
 
 
 @pytest.fixture(scope="module")
@@ -27,11 +25,8 @@ def site(tmp_path_factory):
     for n in range(45):
         library.save(Gallery(title=f"Gallery {n}", lang="en", date=f"2020-01-{1 + n % 28:02d}",
                              section="Features", items=[Item(1, f"Gull {n} on the pier.")]))
-    server = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.effective_port}"
-    server.close()
+    with served(app) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")

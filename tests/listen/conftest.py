@@ -4,24 +4,16 @@ clock runs, silently)."""
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
-import waitress
 
+from tests.conftest import served
 from tests.speech.conftest import seed_gallery, speech_app  # noqa: F401 (fixtures)
 
 
 @pytest.fixture
 def live(speech_app):  # noqa: F811
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = waitress.create_server(speech_app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
-    server.close()
+    with served(speech_app) as base:
+        yield base
 
 
 @pytest.fixture

@@ -36,7 +36,9 @@ def fast(page, url):
 
 def play_all(page):
     page.get_by_role("button", name="Play all", exact=True).click()
-    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0", timeout=LONG)
+    # The player's script loads on this first press: wait for its audio element too.
+    page.wait_for_function(f"() => {AUDIO} && !{AUDIO}.paused && {AUDIO}.currentTime > 0",
+                           timeout=LONG)
 
 
 def test_nothing_plays_or_loads_by_itself(live, page, seed_gallery):

@@ -3,23 +3,16 @@ the Listen button and the `p` shortcut play and pause the current photo's audio.
 
 from __future__ import annotations
 
-import socket
-import threading
-
 import pytest
-import waitress
 
 from reader.web import create_app
+from tests.conftest import served
 
 
 @pytest.fixture
 def live(speech_app):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = waitress.create_server(speech_app, host="127.0.0.1", port=port, threads=4)
-    threading.Thread(target=server.run, daemon=True).start()
-    yield f"http://127.0.0.1:{port}"
+    with served(speech_app) as base:
+        yield base
 
 
 @pytest.fixture
@@ -79,13 +72,9 @@ def test_p_on_the_gallery_page_plays_the_focused_photo_only(live, page, seed_gal
 def test_no_engine_the_page_says_so(instance, seed_gallery, page):
     app = create_app({"TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False,
                       "SPEECH_LIBRARY": "/nonexistent/libespeak-ng.so.1"}, instance=instance)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = waitress.create_server(app, host="127.0.0.1", port=port, threads=2)
-    threading.Thread(target=server.run, daemon=True).start()
-    page.goto(f"http://127.0.0.1:{port}/g/{seed_gallery.slug}/1")
-    note = page.get_by_role("note")
-    assert "Audio is unavailable" in note.inner_text()
-    assert page.locator("audio").count() == 0
-    assert page.get_by_role("button", name="Listen").count() == 0
+    with served(app, threads=2) as base:
+        page.goto(f"{base}/g/{seed_gallery.slug}/1")
+        note = page.get_by_role("note")
+        assert "Audio is unavailable" in note.inner_text()
+        assert page.locator("audio").count() == 0
+        assert page.get_by_role("button", name="Listen").count() == 0
