@@ -121,3 +121,13 @@ def test_instance_can_follow_the_command_or_come_from_the_environment(tmp_path, 
     monkeypatch.setenv("READER_INSTANCE", str(b))
     assert "empty" in runner.invoke(main, ["list"]).output
     assert "13 photos" in runner.invoke(main, ["list", "--instance", str(a)]).output
+
+
+def test_images_with_a_folder_instead_of_a_text_is_refused_cleanly(reader, tmp_path):
+    texts = tmp_path / "texts"
+    texts.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (texts / name).write_text("Title\n\nOne boat. [Agency]\n", encoding="utf-8")
+    r = reader("import", texts, "--images", tmp_path)
+    assert r.exit_code == 1
+    assert str(texts) in r.stderr and "Traceback" not in r.output + r.stderr

@@ -39,7 +39,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     import time
 
     from reader.document import gallery_document
-    from reader.importers import gallery_files, load_files, load_path
+    from reader.importers import gallery_files, load_file, load_files
     from reader.importers.photos import attach_photos, is_photo_source, load_photo_gallery
 
     if images is not None and len(paths) != 1:
@@ -87,7 +87,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
             result = load_photo_gallery(path, instance=ctx.instance, lang=lang, jobs=jobs,
                                         progress=bar)
         else:
-            [loaded] = load_path(path, lang=lang)
+            loaded = load_file(path, lang)  # one gallery text; a folder is refused here
             if loaded.gallery is None:
                 failures.append(str(loaded.error))
                 continue
