@@ -3,20 +3,33 @@ InputError (with a line number where one applies), never anything else."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reader.errors import InputError
 from reader.importers import parse_source
 from reader.importers.text import parse_gallery_text
-from tests.conftest import SEED
+from tests.conftest import GALLERIES, SEED
+from tests.test_import_layouts import LAYOUTS
 
 SEED_LINES = SEED.read_text(encoding="utf-8").splitlines()
+# Every layout the importer knows: the seed, the shared real texts, our own layout fixtures.
+LAYOUT_TEXTS = [p.read_text(encoding="utf-8").splitlines()
+                for p in [SEED, *sorted(GALLERIES.glob("*.txt")), *sorted(LAYOUTS.glob("*.txt"))]]
 
-# Characters the format cares about, mixed with anything at all.
-SPICY = st.sampled_from(list("[]()|•-\n\r\t \ufeff\u00a0\x00\x07") + ["Published On ", " date ",
-                                                                     "Advertisement", "AP Photo/"])
+# Characters and words the format cares about, mixed with anything at all.
+SPICY = st.sampled_from(list("[]()|•-\n\r\t \ufeff\u00a0\x00\x07/.:<>&") + [
+    "Published On ", " date ", "Advertisement", "AP Photo/", "REUTERS/", "/Reuters", " AFP",
+    "\nAFP\n", "(Photo by ", "Image caption,\n", "Image source, ", "Photograph: ", "Photo: ",
+    "\nThis image originally appeared in ", "<p>", "</p>", "&amp;", "&lt;p&gt;", "Close", "1 / 38",
+    "Sep 3, 2021 9:15 am +03 +03:00", "Last updated at 10:42", "PHOTO GALLERY", " logo",
+    "• Published", "Nigeria: ", "؟", "REUTERS/Ana Lima\n"])
 TEXT = st.lists(st.one_of(st.text(max_size=40), SPICY), max_size=60).map("".join)
+# A raw HTML line (`<p>…</p>`): its text is stored, never its tags.
+_TAG = r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"
+HTML_LINE = re.compile(rf"^{_TAG}.*{_TAG}$")
 
 
 def check(text: str) -> None:
@@ -31,6 +44,10 @@ def check(text: str) -> None:
     for item in g.items:
         assert item.caption == item.caption.strip()
         assert item.credit is None or item.credit == item.credit.strip()
+        for field in (item.caption, item.credit, item.alt):
+            assert field is None or not HTML_LINE.match(field)
+    alts = [i.alt for i in g.items if i.alt]
+    assert len(alts) < 2 or len(set(alts)) > 1  # one generic description is a warning
     for w in g.warnings:
         assert w.line is None or 1 <= w.line <= len(text.splitlines())
 
@@ -42,8 +59,8 @@ def test_arbitrary_text(text):
 
 
 @st.composite
-def mutated_seed(draw):
-    lines = list(SEED_LINES)
+def mutated_seed(draw, texts=(SEED_LINES,)):
+    lines = list(draw(st.sampled_from(texts)))
     for _ in range(draw(st.integers(1, 8))):
         op = draw(st.sampled_from(["drop", "dup", "cut", "insert", "swap", "truncate"]))
         if not lines:
@@ -69,6 +86,12 @@ def mutated_seed(draw):
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated_seed())
 def test_mutations_of_the_seed(text):
+    check(text)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_seed(LAYOUT_TEXTS))
+def test_mutations_of_every_known_layout(text):
     check(text)
 
 
