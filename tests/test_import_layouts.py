@@ -186,3 +186,17 @@ def test_text_only_pages_stay_refused(text):
 
     with pytest.raises(InputError, match="no photos found"):
         parse_source(text.encode(), "page.txt")
+
+
+def test_more_bare_credit_shapes():
+    g = parse_gallery_text("Title\n\nA man walks home. Jane Roe/AFP via Getty Images\n"
+                           "A dog barks. Getty Images\nA cat sleeps. Reuters/Ana Lima.\n"
+                           "Open 24/7 and busy. [Ana Lima]\n"
+                           "A road from Kherson/Mykolaiv. Photo: Jo Bloggs/Reuters\n")
+    assert [(i.caption, i.credit) for i in g.items] == [
+        ("A man walks home.", "Jane Roe/AFP via Getty Images"),
+        ("A dog barks.", "Getty Images"),
+        ("A cat sleeps.", "Reuters/Ana Lima"),
+        ("Open 24/7 and busy.", "Ana Lima"),
+        ("A road from Kherson/Mykolaiv.", "Jo Bloggs/Reuters"),
+    ]

@@ -31,8 +31,8 @@ AGENCY_NAMES = (
 )
 _AGENCY_ALT = "|".join(sorted((re.escape(a) for a in AGENCY_NAMES), key=len, reverse=True))
 # One slash-separated part that names an agency: `AFP`, `AP Photo`, `Getty Images`, `via AFP`.
-_AGENCY_PART = re.compile(rf"^(?:via\s+)?(?:{_AGENCY_ALT})(?:\s+(?:Photo|Images|Pool))?$",
-                          re.IGNORECASE)
+_AGENCY_PART = re.compile(rf"^(?:via\s+)?(?:{_AGENCY_ALT})(?:\s+(?:Photo|Images|Pool))?"
+                          rf"(?:\s+via\s+(?:{_AGENCY_ALT}))?$", re.IGNORECASE)
 # A word that names an agency anywhere in a parenthesis: `(Reuters)`, `(centre)` is not one.
 AGENCY_WORD = re.compile(rf"\b(?:{_AGENCY_ALT}|Photo)\b")
 # A name part: a few words, no sentence inside it (initials such as `B.` are fine).
@@ -77,9 +77,12 @@ def bare_credit(text: str) -> bool:
 def split_bare_credit(text: str) -> tuple[str, str] | None:
     """``(caption, credit)`` if ``text`` ends in a bare credit after a sentence, else None."""
     for m in _BARE_START.finditer(text):
-        tail = text[m.end():]
-        if bare_credit(tail):
-            return text[: m.start() + 1].rstrip(), tail.strip()
+        tail = text[m.end():].strip()
+        tail = tail[:-1] if tail.endswith(".") and not tail.endswith("..") else tail
+        if (label := LABELLED.match(tail)) and bare_credit(label.group("credit")):
+            tail = label.group("credit")  # `… on Monday. Photo: Jo Bloggs/Reuters`
+        if bare_credit(tail) or AGENCY_ALONE.match(tail):
+            return text[: m.start() + 1].rstrip(), tail
     return None
 
 
