@@ -192,11 +192,17 @@ def test_more_bare_credit_shapes():
     g = parse_gallery_text("Title\n\nA man walks home. Jane Roe/AFP via Getty Images\n"
                            "A dog barks. Getty Images\nA cat sleeps. Reuters/Ana Lima.\n"
                            "Open 24/7 and busy. [Ana Lima]\n"
-                           "A road from Kherson/Mykolaiv. Photo: Jo Bloggs/Reuters\n")
+                           "A road from Kherson/Mykolaiv. Photo: Jo Bloggs/Reuters\n"
+                           "Photo 6 of 8\n"
+                           "A man walks home. Photograph: Jane Roe/The Guardian\n"
+                           "A cat (left) sleeps. Photograph: Tom Jones for the Guardian\n")
     assert [(i.caption, i.credit) for i in g.items] == [
         ("A man walks home.", "Jane Roe/AFP via Getty Images"),
         ("A dog barks.", "Getty Images"),
         ("A cat sleeps.", "Reuters/Ana Lima"),
         ("Open 24/7 and busy.", "Ana Lima"),
         ("A road from Kherson/Mykolaiv.", "Jo Bloggs/Reuters"),
+        ("A man walks home.", "Jane Roe/The Guardian"),
+        ("A cat (left) sleeps.", "Tom Jones for the Guardian"),
     ]
+    assert g.warnings == [] and g.body == []

@@ -79,11 +79,19 @@ def split_bare_credit(text: str) -> tuple[str, str] | None:
     for m in _BARE_START.finditer(text):
         tail = text[m.end():].strip()
         tail = tail[:-1] if tail.endswith(".") and not tail.endswith("..") else tail
-        if (label := LABELLED.match(tail)) and bare_credit(label.group("credit")):
-            tail = label.group("credit")  # `… on Monday. Photo: Jo Bloggs/Reuters`
+        if (label := LABELLED.match(tail)) and _name_list(label.group("credit")):
+            # `… on Monday. Photograph: Jo Bloggs/Reuters`, `… Photo: Jo Bloggs`
+            return text[: m.start() + 1].rstrip(), label.group("credit").strip()
         if bare_credit(tail) or AGENCY_ALONE.match(tail):
             return text[: m.start() + 1].rstrip(), tail
     return None
+
+
+def _name_list(text: str) -> bool:
+    """Names (and agencies), as a labelled credit holds them: short, no sentence inside."""
+    parts = [p.strip() for p in re.split(r"[/,;]| and ", text)]
+    return (len(text) <= 120 and not _SENTENCE_INSIDE.search(text + " ")
+            and all(p and (_AGENCY_PART.match(p) or _NAME_PART.match(p)) for p in parts))
 
 
 def credit_alone(text: str) -> str | None:

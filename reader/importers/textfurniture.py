@@ -27,7 +27,7 @@ FURNITURE = re.compile(
     r"skip to (?:main )?content|(?:photo|picture|image)s?\s+gallery|gallery|slideshow|"
     r"published|updated|close|close gallery|next|previous|prev|share|share this|copy link|"
     r"enlarge (?:this )?image|view (?:image )?in full ?screen|full ?screen|"
-    r"\d{1,4}\s*(?:/|of)\s*\d{1,4}|"                       # counters: `3 / 38`, `3 of 38`
+    r"(?:(?:photo|image|picture|slide)\s+)?\d{1,4}\s*(?:/|of)\s*\d{1,4}|"  # `3 / 38`
     r"[\w .&'’-]{1,40}\s+logo)$",                           # `BBC News logo`, `Site logo`
     re.IGNORECASE,
 )
