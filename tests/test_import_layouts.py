@@ -206,3 +206,11 @@ def test_more_bare_credit_shapes():
         ("A cat (left) sleeps.", "Tom Jones for the Guardian"),
     ]
     assert g.warnings == [] and g.body == []
+
+
+def test_an_arabic_gallery_page_is_right_to_left_with_its_latin_credit(app, client):
+    g = app.extensions["library"].save(load("arabic.txt"))
+    page = client.get(f"/g/{g.slug}/1").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl"' in page
+    assert "REUTERS/Mohamed Abd El Ghany" in page
+    assert "مصلون يؤدون صلاة العيد في ساحة المسجد الكبير صباح الثلاثاء." in page
