@@ -214,3 +214,17 @@ def test_an_arabic_gallery_page_is_right_to_left_with_its_latin_credit(app, clie
     assert '<html lang="ar" dir="rtl"' in page
     assert "REUTERS/Mohamed Abd El Ghany" in page
     assert "مصلون يؤدون صلاة العيد في ساحة المسجد الكبير صباح الثلاثاء." in page
+
+
+@pytest.mark.parametrize("furniture", [
+    "Sep 3, 2021 9:15 am +03 +03:00", "Last updated at 10:42", "• Published", "PHOTO GALLERY",
+    "Close", "3 / 38", "Photo 3 of 38", "Reuters logo", "Advertisement", "AFP",
+    "Tuesday 14 November 2023 10.42 GMT",
+])
+def test_furniture_is_never_a_title_or_a_description(furniture):
+    g = parse_gallery_text(f"{furniture}\nRiver towns\n\nA quay\nA boat at the quay. [A/EPA]\n"
+                           f"A second boat. [B/EPA]\n{furniture}\nA third boat. [C/EPA]\n")
+    assert g.title == "River towns"
+    assert [(i.alt, i.caption) for i in g.items] == [
+        ("A quay", "A boat at the quay."), (None, "A second boat."), (None, "A third boat.")]
+    assert g.body == [] and g.standfirst is None
