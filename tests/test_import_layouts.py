@@ -228,3 +228,15 @@ def test_furniture_is_never_a_title_or_a_description(furniture):
     assert [(i.alt, i.caption) for i in g.items] == [
         ("A quay", "A boat at the quay."), (None, "A second boat."), (None, "A third boat.")]
     assert g.body == [] and g.standfirst is None
+
+
+def test_a_marked_caption_cut_off_mid_sentence_is_dropped_with_its_description():
+    text = (LAYOUTS / "markers.txt").read_text(encoding="utf-8")
+    cut = text[: text.index("until Monday")]  # the third caption stops mid-sentence
+    g = parse_gallery_text(cut)
+    assert [i.alt for i in g.items] == [
+        "A man wades through a flooded street carrying a bicycle on his shoulder",
+        "Rescue workers in orange jackets steer a rubber boat past a submerged car"]
+    assert g.body == []
+    assert [(w.line, w.message.split(";")[0]) for w in g.warnings] == [
+        (10, "photo has no credit"), (22, "the text stops inside a caption (cut off?)")]

@@ -162,6 +162,13 @@ def _cut_off(lines: list[Line], content: list[Line], captions: list[Line],
         last.kind, last.used = Kind.TEXT, True
         captions.remove(last)
         return last
+    if last.kind is Kind.CAPTION and not last.credit and not ends_sentence(last.text):
+        # A caption its layout marked (`Image caption,`), stopping mid-sentence.
+        warn(last.number, "the text stops inside a caption (cut off?); "
+             f"photo {_clip(last.text)!r} not imported")
+        last.kind, last.used = Kind.TEXT, True
+        captions.remove(last)
+        return last
     if last.kind is not Kind.TEXT or last.used or not captions:
         return None
     if last.number < captions[-1].number:
