@@ -240,3 +240,8 @@ def test_a_marked_caption_cut_off_mid_sentence_is_dropped_with_its_description()
     assert g.body == []
     assert [(w.line, w.message.split(";")[0]) for w in g.warnings] == [
         (10, "photo has no credit"), (22, "the text stops inside a caption (cut off?)")]
+
+
+def test_a_title_shaped_like_a_labelled_credit_stays_the_title():
+    g = parse_gallery_text("Photo: A day in Kyiv\n\nA tram passes. [Ana Lima/EPA]\n")
+    assert g.title == "Photo: A day in Kyiv" and g.warnings == []

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 
 from reader.errors import InputError
 from reader.importers import textlayout as layout
@@ -114,6 +115,7 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
                    warnings=warnings)
 
 
+@dataclass
 class _Head:
     title: str | None = None
     section: str | None = None

@@ -116,8 +116,11 @@ def attach_credit_lines(lines: list[Line], warn: Warn) -> None:
     for i, k in enumerate(content):
         if k.kind not in (Kind.CREDIT, Kind.AGENCY) or k.used:
             continue
-        k.used = True
         above = content[i - 1] if i else None
+        if above is None and k.kind is Kind.CREDIT:
+            k.kind = Kind.TEXT  # the first line is the title (`Photo: A day in Kyiv`)
+            continue
+        k.used = True
         if above is not None and above.kind is Kind.CAPTION and above.credit:
             if k.kind is Kind.CREDIT and k.credit != above.credit:
                 warn(k.number, f"a second credit {k.text!r} for the same caption; ignored")
