@@ -87,5 +87,6 @@ def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int,
         speech.close()
     if result.audio_note:
         click.echo(f"reader: the book has no audio: {result.audio_note}", err=True)
-    click.echo(f"wrote {result.path}: {result.photos} photos, {result.overlays} with "
+    click.echo(f"wrote {result.path}: {result.photos} photo{'' if result.photos == 1 else 's'}, "
+               f"{result.overlays} with "
                f"synchronised audio ({result.duration:.1f} s)")

@@ -114,7 +114,8 @@ def import_gallery():
     if errors:
         return render_template("editor/import.html", errors=errors, text=text), 400
     gallery_changed(gallery.slug)
-    flash(f"Imported “{_short(gallery.title)}”: {len(gallery.items)} photos.")
+    n = len(gallery.items)
+    flash(f"Imported “{_short(gallery.title)}”: {n} photo{'' if n == 1 else 's'}.")
     # An upload never replaces a gallery (a file's name is no identity: two newsrooms' files
     # are both called gallery.txt), but the same gallery imported twice, from the command
     # line and here, is said so at once, naming the other one.

@@ -43,3 +43,4 @@ def test_two_unrelated_uploads_with_one_file_name_are_two_galleries_without_a_no
         pages.append(signed_in.get(r.headers["Location"]).get_data(as_text=True))
     assert sorted(s.title for s in library.list()) == ["Harbour at dawn", "Market at noon"]
     assert not any("already had a gallery" in p for p in pages)
+    assert "Imported “Harbour at dawn”: 1 photo." in pages[0]
