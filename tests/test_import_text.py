@@ -119,7 +119,7 @@ class TestRealGalleries:
         last = lines[-1][0]
         assert [(w.line, w.message.split(";")[0]) for w in g.warnings] == [
             (7, "no photo has a credit"),
-            (last, "the text stops here before its last photo is whole (cut off?)"),
+            (last, "the text stops here, before its last photo is whole (cut off?)"),
         ]
 
     def test_aljazeera_photograph_lines_headings_and_notes(self):

@@ -75,7 +75,8 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     if not any(ln.kind is Kind.CAPTION for ln in content):
         layout.read_alternation(content, head.next, warn)
     captions = [ln for ln in content if ln.kind is Kind.CAPTION]
-    ghost = _cut_off(lines, content, captions, block_of, warn)
+    cut = _cut_off(lines, content, captions, block_of)
+    ghost = cut.line if cut else None
     if not captions:
         raise no_photos
     if head.title is None:
@@ -83,8 +84,11 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
                          "be the gallery's title)", source=source, line=content[0].number)
 
     descriptions = _descriptions(content, captions + ([ghost] if ghost else []), block_of)
-    if ghost is not None and (desc := descriptions.get(ghost.number)):
-        desc.used = True  # the description of the cut-off photo goes with it
+    if cut is not None:
+        desc = descriptions.get(cut.line.number)
+        if desc is not None:
+            desc.used = True  # the description of the cut-off photo goes with it
+        warnings.append(cut.warning(desc))
     items = _items(captions, descriptions, warn)
 
     # Standfirst: the first unclaimed text line after the title and before the first photo.
@@ -153,24 +157,34 @@ def _read_head(content: list[Line], warn: layout.Warn) -> _Head:
     return head
 
 
+@dataclass
+class _Cut:
+    """The photo a cut-off text stops in: its unfinished last line, and why it is cut."""
+
+    line: Line
+    where: int
+    reason: str
+    what: str
+
+    def warning(self, description: Line | None) -> GalleryWarning:
+        what = _clip(description.text if description else self.what, 48)
+        return GalleryWarning(self.where, f"{self.reason} (cut off?); that photo "
+                                          f"({what!r}) is not imported")
+
+
 def _cut_off(lines: list[Line], content: list[Line], captions: list[Line],
-             block_of: dict[int, int], warn: layout.Warn) -> Line | None:
-    """A cut-off ending: warn and drop the photo it stops in. Returns the last line (the
-    photo's unfinished caption, a "ghost") when that photo may also have a description."""
+             block_of: dict[int, int]) -> _Cut | None:
+    """A cut-off ending: the photo it stops in is dropped (and its description with it)."""
     last = content[-1]
-    if last.kind is Kind.CAPTION and last.unclosed:
-        warn(last.number, "the text stops inside a credit bracket (cut off?); "
-             f"photo {_clip(last.caption or '')!r} not imported")
+    if last.kind is Kind.CAPTION and (last.unclosed or (
+            not last.credit and not ends_sentence(last.text))):
+        # A credit bracket left open, or a caption its layout marked (`Image caption,`)
+        # stopping mid-sentence.
+        reason = ("the text stops inside a credit bracket" if last.unclosed
+                  else "the text stops inside a caption")
         last.kind, last.used = Kind.TEXT, True
         captions.remove(last)
-        return last
-    if last.kind is Kind.CAPTION and not last.credit and not ends_sentence(last.text):
-        # A caption its layout marked (`Image caption,`), stopping mid-sentence.
-        warn(last.number, "the text stops inside a caption (cut off?); "
-             f"photo {_clip(last.text)!r} not imported")
-        last.kind, last.used = Kind.TEXT, True
-        captions.remove(last)
-        return last
+        return _Cut(last, last.number, reason, last.caption or last.text)
     if last.kind is not Kind.TEXT or last.used or not captions:
         return None
     if last.number < captions[-1].number:
@@ -181,10 +195,8 @@ def _cut_off(lines: list[Line], content: list[Line], captions: list[Line],
     if (last.bulleted or not ends_sentence(last.text) or tail.kind in (Kind.NOTE, Kind.MARKER)
             or (same_block and prev is not None and prev.kind is Kind.CAPTION)):
         where = tail.number if tail.kind in (Kind.NOTE, Kind.MARKER) else last.number
-        warn(where, "the text stops here before its last photo is whole "
-             f"(cut off?); {_clip(last.text)!r} not imported")
         last.used = True
-        return last
+        return _Cut(last, where, "the text stops here, before its last photo is whole", last.text)
     return None
 
 
