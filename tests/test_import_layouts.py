@@ -130,6 +130,8 @@ def test_photograph_lines_with_headings_and_originally_appeared_notes():
 def test_slideshow_repeats_html_counters_and_one_generic_description():
     g = load("slideshow.txt")
     assert g.title == "Wildfires on the island"
+    # The page's time stamp is the gallery's publication, never a description or a caption.
+    assert (g.published, g.date) == ("Sep 3, 2021 9:15 am +03 +03:00", "2021-09-03")
     assert photos(g) == [
         (None, "Firefighters try to put out a wildfire near the village of Limni on Tuesday.",
          "REUTERS/Alkis Konstantinidis"),

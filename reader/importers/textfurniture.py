@@ -40,6 +40,27 @@ _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>")
 _LAST_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>$")
 
 
+_DATE_ONLY = re.compile(rf"(?:{_DAY}\s+)?(?P<date>{_DATE})", re.IGNORECASE)
+
+
+def dated_line(text: str) -> str | None:
+    """The ISO date of a date/time furniture line (`Sep 3, 2021 9:15 am +03 +03:00`), if it
+    holds a whole date."""
+    if not DATETIME_LINE.match(text) or not (m := _DATE_ONLY.search(text)):
+        return None
+    raw = re.sub(r"(?<=\d)(st|nd|rd|th)\b|[.,]", "", m.group("date"), flags=re.IGNORECASE)
+    raw = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+", "", raw.strip(), flags=re.I)
+    raw = re.sub(r"\bsept\b", "sep", raw, flags=re.IGNORECASE)
+    import datetime as dt
+
+    for fmt in ("%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(raw, fmt).date().isoformat()
+        except ValueError:
+            continue
+    return None
+
+
 def is_furniture(text: str) -> bool:
     return bool(FURNITURE.match(text) or DATETIME_LINE.match(text))
 
