@@ -247,3 +247,22 @@ def test_a_marked_caption_cut_off_mid_sentence_is_dropped_with_its_description()
 def test_a_title_shaped_like_a_labelled_credit_stays_the_title():
     g = parse_gallery_text("Photo: A day in Kyiv\n\nA tram passes. [Ana Lima/EPA]\n")
     assert g.title == "Photo: A day in Kyiv" and g.warnings == []
+
+
+def test_labelled_credits_of_other_newsrooms_read_by_the_same_rules():
+    """A layout the issue does not list (Guardian/NYT-style labels, `©`), read by the
+    general rules: a labelled credit on its line or after the caption's last sentence."""
+    g = load("labelled_credits.txt")
+    assert (g.title, g.standfirst) == ("The week in wildlife – in pictures",
+                                       "The best wildlife photographs from around the world")
+    assert (g.published, g.date) == ("Thu 12 Jan 2023 08.00 GMT", "2023-01-12")
+    assert photos(g) == [
+        ("A red fox in the snow",
+         "A red fox hunts for voles in a snowy field near Bern, Switzerland.",
+         "Peter Klaunzer/EPA"),
+        ("A heron on a post", "A grey heron waits for fish on a post in the Thames.",
+         "Jane Roe for The New York Times"),
+        ("A seal", "A seal pup rests on a beach in Norfolk.", "Joe Giddens/PA"),
+        (None, "A deer stands in a park.", "Ana Lima"),
+    ]
+    assert g.warnings == [] and g.body == []

@@ -10,7 +10,8 @@ A credit is recognised by its shape, never by a list of files:
   them a news agency, the rest short names);
 - a line of its own: any of the above alone (``REUTERS/Ana Lima``, `` (Name / EPA)``), or a
   labelled credit (``Photograph: Name``, ``Photo: Name``, ``Picture: Name``,
-  ``Photo by Name``, ``Image source, Name``);
+  ``Photo by Name``, ``Image source, Name``, ``Photo credit: Name``, ``Credit...Name``,
+  ``© Name``), also after a caption's last sentence;
 - a line holding only an agency's name (``AFP``, ``AP``): a credit only where the caption
   above has none; after a credited caption it is the page repeating the agency.
 """
@@ -44,8 +45,10 @@ PARENTHESISED = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*\S[^()]*)\)$
 CREDIT_ALONE_BRACKETED = re.compile(r"^[\[(](?P<credit>[^\[\]()]*\S[^\[\]()]*)[\])]$")
 UNCLOSED = re.compile(r"^(?P<caption>.*?)\s*\[(?P<credit>[^\[\]]*)$")
 LABELLED = re.compile(
-    r"^(?:(?:photograph|photo|picture|photographer|credit)\s*:|"
-    r"(?:photograph|photo|picture|photos|pictures)\s+by\b|image\s+source\s*,)\s*(?P<credit>\S.*)$",
+    r"^(?:(?:photograph|photo|picture|photographer|(?:photo\s+|image\s+)?credit)\s*:|"
+    r"credit\s*(?:\.\.\.|…)|©|copyright\b|"
+    r"(?:photograph|photo|picture|photos|pictures)\s+by\b|image\s+source\s*,)"
+    r"\s*(?P<credit>\S.*)$",
     re.IGNORECASE,
 )
 AGENCY_ALONE = re.compile(rf"^(?:{_AGENCY_ALT})$", re.IGNORECASE)
