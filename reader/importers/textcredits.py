@@ -51,7 +51,15 @@ LABELLED = re.compile(
     r"\s*(?P<credit>\S.*)$",
     re.IGNORECASE,
 )
-AGENCY_ALONE = re.compile(rf"^(?:{_AGENCY_ALT})$", re.IGNORECASE)
+# The wire services whose bare name, alone on a line or after a caption, is a credit: as
+# they write it or in capitals (`Reuters`, `REUTERS`), never a common word such as `Pool`.
+WIRE_NAMES = ("AP", "AP Photo", "Associated Press", "AFP", "Reuters", "EPA", "EPA-EFE", "EFE",
+              "Getty Images", "Shutterstock", "Sputnik", "TASS", "Xinhua", "Anadolu Agency",
+              "Bloomberg", "PA", "PA Wire", "DPA", "dpa", "ANSA", "Kyodo", "Yonhap",
+              "Al Jazeera")
+AGENCY_ALONE = re.compile("^(?:{})$".format("|".join(
+    re.escape(n) for n in sorted({*WIRE_NAMES, *(n.upper() for n in WIRE_NAMES)},
+                                 key=len, reverse=True))))
 # Where a bare credit may start: after a sentence's end and a space.
 SENTENCE_END_CHARS = ".!?…\"'”’)]»؟۔。"
 _BARE_START = re.compile(r"[.!?…\"”’)»؟۔。]\s+")
