@@ -141,10 +141,10 @@ def composed_gallery(draw):
             lines.append(desc)
         if style == "line before":
             credit = f"{name} / {agency}"
-            lines += [credit, "", caption, ""]
+            lines += [credit, *([""] if draw(st.booleans()) else []), caption]
         elif style == "marker":
             credit = None
-            lines += ["Image caption,", "", caption, ""]
+            lines += ["Image caption,", "", caption]
         elif style == "bracket":
             credit = f"{name}/{agency}"
             lines.append(f"{caption} [{credit}]")

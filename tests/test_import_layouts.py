@@ -266,3 +266,15 @@ def test_labelled_credits_of_other_newsrooms_read_by_the_same_rules():
         (None, "A deer stands in a park.", "Ana Lima"),
     ]
     assert g.warnings == [] and g.body == []
+
+
+def test_credit_line_before_the_caption_without_blank_lines_and_cut_off():
+    text = (LAYOUTS / "credit_line_before.txt").read_text(encoding="utf-8")
+    tight = "\n".join(ln for ln in text.splitlines() if ln.strip())
+    assert photos(parse_gallery_text(tight)) == photos(load("credit_line_before.txt"))
+    cut = parse_gallery_text(text[: text.index("new mural")])
+    assert [i.alt for i in cut.items] == ["Women carry water from a well",
+                                          "Boys play football on a beach at sunset"]
+    assert cut.body == []
+    assert [(w.line, w.message.split(";")[0]) for w in cut.warnings] == [
+        (18, "the text stops inside a caption (cut off?)")]

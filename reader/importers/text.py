@@ -183,9 +183,9 @@ def _cut_off(lines: list[Line], content: list[Line], captions: list[Line],
     """A cut-off ending: the photo it stops in is dropped (and its description with it)."""
     last = content[-1]
     if last.kind is Kind.CAPTION and (last.unclosed or (
-            not last.credit and not ends_sentence(last.text))):
-        # A credit bracket left open, or a caption its layout marked (`Image caption,`)
-        # stopping mid-sentence.
+            (not last.credit or last.credit_before) and not ends_sentence(last.text))):
+        # A credit bracket left open, or a caption its layout marked (`Image caption,`, a
+        # credit line above it) stopping mid-sentence.
         reason = ("the text stops inside a credit bracket" if last.unclosed
                   else "the text stops inside a caption")
         last.kind, last.used = Kind.TEXT, True

@@ -86,37 +86,30 @@ def read_markers(lines: list[Line]) -> None:
             caption.alt = above
 
 
-def _fits_before(content: list[Line], i: int, block_of: dict[int, int]) -> bool:
-    """*description, credit* as one block, then a one-paragraph block ending a sentence."""
-    k = content[i]
+def _before_shape(content: list[Line], i: int) -> bool:
+    """*description, credit, caption*: the line above is no sentence, the one below is (or
+    is the text's last line, cut off)."""
     if i == 0 or i + 1 >= len(content):
         return False
     above, below = content[i - 1], content[i + 1]
-    if above.kind is not Kind.TEXT or block_of[above.number] != block_of[k.number]:
-        return False
-    if i >= 2 and block_of[content[i - 2].number] == block_of[above.number]:
-        return False
-    if below.kind is not Kind.TEXT or block_of[below.number] == block_of[k.number]:
-        return False
-    if not ends_sentence(below.text):
-        return False
-    after = content[i + 2] if i + 2 < len(content) else None
-    return after is None or block_of[after.number] != block_of[below.number]
+    return (above.kind is Kind.TEXT and not above.used and not ends_sentence(above.text)
+            and below.kind is Kind.TEXT and not below.used
+            and (ends_sentence(below.text) or i + 2 == len(content)))
 
 
 def attach_credit_lines(lines: list[Line], warn: Warn) -> None:
+    """A credit line belongs to the caption above it; or, where most credit lines sit between
+    a description (no sentence) and a caption (a sentence), to the paragraph below."""
     content = [ln for ln in lines if ln.kind not in SKIPPED]
-    block_of = blocks(lines)
     alone = [i for i, ln in enumerate(content)
              if ln.kind is Kind.CREDIT and not ln.used
              and not (i and content[i - 1].kind is Kind.CAPTION and content[i - 1].credit)]
-    shaped = [i for i in alone if _fits_before(content, i, block_of)]
-    before = bool(alone) and len(shaped) == len(alone) and 2 * sum(
-        1 for i in shaped if not ends_sentence(content[i - 1].text)) > len(shaped)
+    before = 2 * sum(1 for i in alone if _before_shape(content, i)) > len(alone)
     for i, k in enumerate(content):
         if k.kind not in (Kind.CREDIT, Kind.AGENCY) or k.used:
             continue
         above = content[i - 1] if i else None
+        below = content[i + 1] if i + 1 < len(content) else None
         if above is None and k.kind is Kind.CREDIT:
             k.kind = Kind.TEXT  # the first line is the title (`Photo: A day in Kyiv`)
             continue
@@ -125,10 +118,12 @@ def attach_credit_lines(lines: list[Line], warn: Warn) -> None:
             if k.kind is Kind.CREDIT and k.credit != above.credit:
                 warn(k.number, f"a second credit {k.text!r} for the same caption; ignored")
             continue  # the page repeating the caption's credit, or its agency
-        if before and i in shaped:
-            below = content[i + 1]
+        if (before and k.kind is Kind.CREDIT and below is not None and below.kind is Kind.TEXT
+                and not below.used):
             below.kind, below.caption, below.credit = Kind.CAPTION, below.text, k.credit
-            below.alt = above
+            below.credit_before = True
+            if above is not None and above.kind is Kind.TEXT and not above.used:
+                below.alt = above
         elif (above is not None and above.kind is Kind.TEXT and not above.used
               and (k.kind is Kind.CREDIT or ends_sentence(above.text))):
             # (A bare agency's name credits only a sentence: never a title or a heading.)

@@ -50,6 +50,7 @@ class Line:
     unclosed: bool = False
     used: bool = False  # claimed as title, standfirst, description, …
     alt: Line | None = None  # a caption's description, where the layout says which it is
+    credit_before: bool = False  # a caption whose credit line came before it
 
 
 def ends_sentence(text: str) -> bool:
