@@ -9,7 +9,8 @@ lines into captions, each with its credit and, where the layout says so, its des
 - :func:`read_markers`: ``Image caption,`` marks the next paragraph as a caption and the line
   above it as its description.
 - :func:`attach_credit_lines`: a credit on a line of its own belongs to the caption above it
-  or, in texts that print *description, credit, blank line, caption*, to the paragraph below.
+  or, in texts that print *description, credit, caption* (most credit lines with no sentence
+  above them and one below), to the paragraph below.
 - :func:`read_alternation`: in a text with no credits and no markers at all, short
   description lines (no sentence end) alternating with caption paragraphs are photos.
 """
