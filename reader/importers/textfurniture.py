@@ -5,6 +5,7 @@ becomes a title, a description or a caption.
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 import re
 
@@ -51,8 +52,6 @@ def dated_line(text: str) -> str | None:
     raw = re.sub(r"(?<=\d)(st|nd|rd|th)\b|[.,]", "", m.group("date"), flags=re.IGNORECASE)
     raw = re.sub(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\s+", "", raw.strip(), flags=re.I)
     raw = re.sub(r"\bsept\b", "sep", raw, flags=re.IGNORECASE)
-    import datetime as dt
-
     for fmt in ("%b %d %Y", "%B %d %Y", "%d %b %Y", "%d %B %Y", "%Y-%m-%d"):
         try:
             return dt.datetime.strptime(raw, fmt).date().isoformat()
