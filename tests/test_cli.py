@@ -157,6 +157,7 @@ def test_import_reports_what_it_read_per_file(reader, instance):
                         "whole (cut off?); that photo ('Gianto stands on front of his house "
                         "destroyed b…') is not imported")
     assert "reader: warning" not in r.stderr  # said once, with its file
+    assert lines[-1] == f"library: {instance / 'library.sqlite3'}"
 
 
 def test_one_photo_is_one_photo(reader, tmp_path):

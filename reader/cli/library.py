@@ -50,7 +50,10 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     texts: list[Path] = []
     named: set[str] = set()  # files given by name: each gets its report (a folder's: -v)
 
+    saved: list[str] = []
+
     def done(gallery, source: str, announce: bool) -> None:
+        saved.append(gallery.slug)
         if as_json or not announce:
             for w in gallery.warnings:
                 where = f"{source}:{w.line}" if w.line else source
@@ -130,6 +133,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     if bulk and not as_json:
         click.echo(f"imported {stored} of {len(texts)} files ({plural(photos, 'photo')}) "
                    f"in {time.perf_counter() - started:.1f} s")
+    if saved and not as_json:
+        click.echo(f"library: {ctx.library.path}")  # where `reader serve` will find them
     if failures:
         if len(failures) > 1:
             click.echo(f"reader: {len(failures)} could not be imported:", err=True)
