@@ -131,3 +131,37 @@ def test_images_with_a_folder_instead_of_a_text_is_refused_cleanly(reader, tmp_p
     r = reader("import", texts, "--images", tmp_path)
     assert r.exit_code == 1
     assert str(texts) in r.stderr and "Traceback" not in r.output + r.stderr
+
+
+def test_import_reports_what_it_read_per_file(reader, instance):
+    from tests.test_import_layouts import LAYOUTS
+
+    markers, bbc = LAYOUTS / "markers.txt", GALLERIES / "10_bbc_in_pictures_indonesia_volcanoes.txt"
+    r = reader("import", markers, bbc)
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert lines[:5] == [
+        f"imported floods-along-the-river from {markers} (en)",
+        "  title: In pictures: Floods along the river",
+        "  3 photos: 3 with a description, 1 with a credit",
+        "  warning, line 10: photo has no credit",
+        "  warning, line 22: photo has no credit",
+    ]
+    assert lines[5:9] == [
+        f"imported volcanic-eruptions-in-indonesia from {bbc} (en)",
+        "  title: In pictures: Volcanic eruptions in Indonesia",
+        "  5 photos: 5 with a description, 0 with a credit",
+        "  warning, line 7: no photo has a credit",
+    ]
+    assert lines[9] == ("  warning, line 30: the text stops here, before its last photo is "
+                        "whole (cut off?); that photo ('Gianto stands on front of his house "
+                        "destroyed b…') is not imported")
+    assert "reader: warning" not in r.stderr  # said once, with its file
+    assert lines[-1] == f"library: {instance / 'library.sqlite3'}"
+
+
+def test_one_photo_is_one_photo(reader, tmp_path):
+    one = tmp_path / "one.txt"
+    one.write_text("A single boat\n\nA boat sails at dawn. [Ana Lima/EPA]\n", encoding="utf-8")
+    assert "  1 photo: 0 with a description, 1 with a credit" in reader("import", one).stdout
+    assert "\t1 photo\t" in reader("list").stdout

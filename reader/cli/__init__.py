@@ -42,7 +42,8 @@ def fail(message: str) -> None:
 
 instance_option = click.option(
     "--instance", metavar="DIR", envvar=ENV_VAR, show_envvar=True,
-    help="Folder that holds the library and caches (default: a per-user data folder).",
+    help="Folder that holds the library and caches (default: ~/.local/share/gallery-reader, "
+         "the per-user data folder; the same for every command and scripts/serve).",
 )
 
 

@@ -49,10 +49,19 @@ def site(ctx: Context, slug: str, out_dir: str, voice: str | None, rate: int,
         result = export_site(ctx.instance, slug, out_dir, config)
     except (NotFound, ExportError) as e:
         fail(str(e))
-    audio = sum(1 for f in result.files if f.endswith(".mp3"))
+    photos = len(ctx.library.get(slug).items)
+    spoken = spoken_photos(result.files, slug)
     click.echo(f"wrote {len(result.pages)} pages, {len(result.files)} files "
-               f"({audio} spoken photos) to {result.folder}; open "
+               f"({spoken} of {photos} photos with spoken audio) to {result.folder}; open "
                f"{result.folder / 'index.html'}")
+
+
+def spoken_photos(files: list[str], slug: str) -> int:
+    """How many photos have their own spoken MP3 in an export (``audio/SLUG/N.mp3``; other
+    MP3s, such as a whole-gallery recording or a static file, are no photo's)."""
+    return len({f for f in files
+                if f.startswith(f"audio/{slug}/") and f.endswith(".mp3")
+                and f.removeprefix(f"audio/{slug}/").removesuffix(".mp3").isdigit()})
 
 
 @export.command("epub")
@@ -78,5 +87,6 @@ def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int,
         speech.close()
     if result.audio_note:
         click.echo(f"reader: the book has no audio: {result.audio_note}", err=True)
-    click.echo(f"wrote {result.path}: {result.photos} photos, {result.overlays} with "
+    click.echo(f"wrote {result.path}: {result.photos} photo{'' if result.photos == 1 else 's'}, "
+               f"{result.overlays} with "
                f"synchronised audio ({result.duration:.1f} s)")

@@ -48,16 +48,20 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     warnings: list[str] = []
     started = time.perf_counter()
     texts: list[Path] = []
+    named: set[str] = set()  # files given by name: each gets its report (a folder's: -v)
+
+    saved: list[str] = []
 
     def done(gallery, source: str, announce: bool) -> None:
-        for w in gallery.warnings:
-            where = f"{source}:{w.line}" if w.line else source
-            warnings.append(f"reader: warning: {where}: {w.message}")
+        saved.append(gallery.slug)
+        if as_json or not announce:
+            for w in gallery.warnings:
+                where = f"{source}:{w.line}" if w.line else source
+                warnings.append(f"reader: warning: {where}: {w.message}")
         if as_json:
             click.echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
         elif announce:
-            click.echo(f"imported {gallery.slug}: {gallery.title} "
-                       f"({len(gallery.items)} photos, {gallery.lang})")
+            click.echo("\n".join(what_was_read(gallery, source)))
 
     def save_with_photos(gallery, stored_images, source: str) -> None:
         try:
@@ -81,6 +85,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                 failures.append(str(InputError("no such file or folder", source=str(path))))
             else:
                 texts.append(path)
+                named.add(str(path))
             continue
         bar = ProgressBar(f"Photos of {path.name}")
         if images is None:
@@ -121,19 +126,41 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
             else:
                 stored += 1
                 photos += len(gallery.items)
-                done(gallery, source, verbose or not bulk)
+                done(gallery, source, verbose or not bulk or source in named)
 
     for line in warnings:
         click.echo(line, err=True)
     if bulk and not as_json:
-        click.echo(f"imported {stored} of {len(texts)} files ({photos} photos) "
+        click.echo(f"imported {stored} of {len(texts)} files ({plural(photos, 'photo')}) "
                    f"in {time.perf_counter() - started:.1f} s")
+    if saved and not as_json:
+        click.echo(f"library: {ctx.library.path}")  # where `reader serve` will find them
     if failures:
         if len(failures) > 1:
             click.echo(f"reader: {len(failures)} could not be imported:", err=True)
         for line in failures:
             click.echo(f"reader: {line}", err=True)
         sys.exit(1)
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def what_was_read(gallery, source: str) -> list[str]:
+    """What an import understood of one file, so a person can tell a good read from a bad
+    one at a glance: title, photos, how many have a description and a credit, warnings."""
+    items = gallery.items
+    described = sum(1 for i in items if i.alt)
+    credited = sum(1 for i in items if i.credit)
+    lines = [f"imported {gallery.slug} from {source} ({gallery.lang})",
+             f"  title: {gallery.title}",
+             f"  {plural(len(items), 'photo')}: {described} with a description, "
+             f"{credited} with a credit"]
+    for w in gallery.warnings:
+        where = f"line {w.line}" if w.line else "the whole text"
+        lines.append(f"  warning, {where}: {w.message}")
+    return lines
 
 
 class ProgressBar:
@@ -167,7 +194,8 @@ def list_(ctx: Context) -> None:
     if not rows:
         click.echo("The library is empty.")
     for s in rows:
-        click.echo(f"{s.slug}\t{s.date or '-'}\t{s.item_count} photos\t{s.lang}\t{s.title}")
+        click.echo(f"{s.slug}\t{s.date or '-'}\t{plural(s.item_count, 'photo')}\t{s.lang}\t"
+                   f"{s.title}")
 
 
 @main.command()

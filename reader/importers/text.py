@@ -1,6 +1,6 @@
 """Importer for gallery texts: the plain-text copy of an "In Pictures" page.
 
-The layout it knows (the seed's), top to bottom::
+The seed's layout, top to bottom::
 
      date 2022-11-09 In Pictures          header: date and section
     News|In Pictures                      breadcrumb
@@ -13,13 +13,14 @@ The layout it knows (the seed's), top to bottom::
     Description … / Caption … [Credit]    the photos, two lines each
     Advertisement                         page furniture, dropped
 
-and the variants real copies show: no header or breadcrumb; no descriptions; a blank line
-between a description and its caption; bulleted captions; credits as `(AP Photo/Name)` at the
-end of the caption or as a ` (Name / Agency)` line after it; the last photo cut off mid-word.
+and the many variants real pages show. What a line is on its own lives in
+:mod:`~reader.importers.textlines` (credits: :mod:`~reader.importers.textcredits`, furniture:
+:mod:`~reader.importers.textfurniture`); how lines pair up into photos in
+:mod:`~reader.importers.textlayout`. This module puts a gallery together from them.
 
-Text is kept exactly as written; only surrounding white space is trimmed. Anything that cannot be
-read raises :class:`InputError` naming the line; anything damaged but survivable becomes a
-:class:`GalleryWarning` on the gallery.
+Text is kept exactly as written; only surrounding white space (and HTML tags) is removed.
+Anything that cannot be read raises :class:`InputError` naming the line; anything damaged but
+survivable becomes a :class:`GalleryWarning` on the gallery.
 """
 
 from __future__ import annotations
@@ -27,94 +28,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from enum import Enum, auto
 
 from reader.errors import InputError
+from reader.importers import textlayout as layout
+from reader.importers.textfurniture import dated_line
+from reader.importers.textlines import HEADER, SKIPPED, Kind, Line, classify, ends_sentence
 from reader.model import Gallery, GalleryWarning, Item
 
-MAX_LINE_CHARS = 20_000
-
-_HEADER = re.compile(r"^date\s+(\S+)\s*(.*)$")
 _BREADCRUMB = re.compile(r"^[^|.!?]{1,60}(\|[^|.!?]{1,80})+$")
-_PUBLISHED = re.compile(r"^Published\s+On\s+(.+)$", re.IGNORECASE)
-_FURNITURE = re.compile(
-    r"^(advertisement|advertisements|\d+\s+(images|photos|pictures)|skip to (main )?content)$",
-    re.IGNORECASE,
-)
-_BULLET = re.compile(r"^[•·▪‣◦*–-]\s+")
-_BRACKET_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\[(?P<credit>[^\[\]]*\S[^\[\]]*)\]$")
-_PAREN_CREDIT = re.compile(r"^(?P<caption>.*?)\s*\((?P<credit>[^()]*\S[^()]*)\)$")
-_CREDIT_LINE = re.compile(r"^[\[(](?P<credit>[^\[\]()]*\S[^\[\]()]*)[\])]$")
-_UNCLOSED = re.compile(r"^(?P<caption>.*?)\s*\[(?P<credit>[^\[\]]*)$")
-_AGENCIES = re.compile(
-    r"\b(AP|AFP|Reuters|EPA|Getty Images|Shutterstock|Sputnik|Anadolu|Xinhua|Al Jazeera|Photo)\b"
-)
-_SENTENCE_END = tuple(".!?…\"'”’)]»")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-class Kind(Enum):
-    BLANK = auto()
-    FURNITURE = auto()
-    TEXT = auto()
-    CAPTION = auto()
-    CREDIT = auto()  # a line that is only a credit, belonging to the caption above it
-    PUBLISHED = auto()
-
-
-@dataclass
-class Line:
-    number: int
-    text: str  # trimmed, bullet removed
-    kind: Kind
-    caption: str | None = None
-    credit: str | None = None
-    bulleted: bool = False
-    unclosed: bool = False
-    used: bool = False  # claimed as title, standfirst, description, …
-
-
-def _credit_like(credit: str) -> bool:
-    """A trailing parenthesis is a credit only if it looks like one: `AP Photo/Name`, `Reuters`."""
-    return "/" in credit or bool(_AGENCIES.search(credit))
-
-
-def _classify(number: int, raw: str) -> Line:
-    text = raw.strip()
-    if not text:
-        return Line(number, "", Kind.BLANK)
-    if len(text) > MAX_LINE_CHARS:
-        raise InputError(f"line is {len(text):,} characters long (limit {MAX_LINE_CHARS:,})",
-                         line=number)
-    bad = _CONTROL.search(text)
-    if bad:
-        raise InputError(f"control character U+{ord(bad.group()):04X} in the text", line=number)
-    if _FURNITURE.match(text):
-        return Line(number, text, Kind.FURNITURE)
-    bulleted = bool(_BULLET.match(text))
-    if bulleted:
-        text = _BULLET.sub("", text, count=1).strip()
-    if m := _PUBLISHED.match(text):
-        return Line(number, m.group(1).strip(), Kind.PUBLISHED)
-    if (m := _CREDIT_LINE.match(text)) and not bulleted:
-        return Line(number, text, Kind.CREDIT, credit=m.group("credit").strip())
-    m = _BRACKET_CREDIT.match(text)
-    if m and m.group("caption"):
-        return Line(number, text, Kind.CAPTION, caption=m.group("caption"),
-                    credit=m.group("credit").strip(), bulleted=bulleted)
-    m = _PAREN_CREDIT.match(text)
-    if m and m.group("caption") and _credit_like(m.group("credit")):
-        return Line(number, text, Kind.CAPTION, caption=m.group("caption"),
-                    credit=m.group("credit").strip(), bulleted=bulleted)
-    m = _UNCLOSED.match(text)
-    if m and m.group("caption"):
-        return Line(number, text, Kind.CAPTION, caption=m.group("caption"),
-                    credit=m.group("credit").strip() or None, bulleted=bulleted, unclosed=True)
-    return Line(number, text, Kind.TEXT, bulleted=bulleted)
-
-
-def _ends_sentence(text: str) -> bool:
-    return text.endswith(_SENTENCE_END)
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -126,7 +47,7 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     if text.startswith("\ufeff"):
         text = text[1:]
     try:
-        lines = [_classify(n, raw) for n, raw in enumerate(text.splitlines(), start=1)]
+        lines = [classify(n, raw) for n, raw in enumerate(text.splitlines(), start=1)]
     except InputError as e:
         e.source = source
         raise
@@ -135,134 +56,46 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     def warn(line: int | None, message: str) -> None:
         warnings.append(GalleryWarning(line, message))
 
-    content = [ln for ln in lines if ln.kind not in (Kind.BLANK, Kind.FURNITURE)]
-    if not content:
+    if not any(ln.kind not in SKIPPED for ln in lines):
         raise InputError("the file has no text", source=source, line=None)
 
-    # Blocks: runs of lines with no blank line between them (furniture does not break a block).
-    block_of: dict[int, int] = {}
-    block = 0
-    for ln in lines:
-        if ln.kind is Kind.BLANK:
-            block += 1
-        elif ln.kind is not Kind.FURNITURE:
-            block_of[ln.number] = block
+    layout.drop_repeats(lines)
+    layout.read_markers(lines)
+    layout.attach_credit_lines(lines, warn)
+    no_photos = InputError("no photos found (a photo is a caption ending in a credit such as "
+                           "[Name/Agency] or (AP Photo/Name), or a paragraph after an "
+                           "`Image caption,` line)", source=source)
+    # Every credit line now belongs to a caption, or was a repeat (or warned about).
+    content = [ln for ln in lines
+               if ln.kind not in SKIPPED and ln.kind not in (Kind.CREDIT, Kind.AGENCY)]
+    if not content:
+        raise no_photos
+    block_of = layout.blocks(lines)
 
-    # A credit on a line of its own belongs to the nearest text line above it.
-    for i, ln in enumerate(content):
-        if ln.kind is not Kind.CREDIT:
-            continue
-        above = content[i - 1] if i else None
-        if above is not None and above.kind is Kind.TEXT:
-            above.kind, above.caption, above.credit = Kind.CAPTION, above.text, ln.credit
-            ln.used = True
-        else:
-            warn(ln.number, f"credit {ln.text!r} has no caption above it; "
-                 "ignored")
-            ln.used = True
-
-    # A cut-off ending: the last line stops mid-word, or an unclosed bracket ends the file.
-    last = content[-1]
+    head = _read_head(content, warn)
+    if not any(ln.kind is Kind.CAPTION for ln in content):
+        layout.read_alternation(content, head.next, warn)
     captions = [ln for ln in content if ln.kind is Kind.CAPTION]
-    if last.kind is Kind.CAPTION and last.unclosed:
-        warn(last.number, "the text stops inside a credit bracket (cut off?); "
-             f"photo {_clip(last.caption or '')!r} not imported")
-        last.kind, last.used = Kind.TEXT, True
-        captions.pop()
-    elif last.kind is Kind.TEXT and captions and last.number > captions[-1].number:
-        prev = content[-2]
-        same_block = block_of[prev.number] == block_of[last.number]
-        if last.bulleted or not _ends_sentence(last.text) or (
-            same_block and prev.kind is Kind.CAPTION
-        ):
-            warn(last.number, "the text stops here without a caption's credit "
-                 f"(cut off?); {_clip(last.text)!r} not imported")
-            last.used = True
-
-    # Header and breadcrumb.
-    section = date = None
-    head = 0
-    if m := _HEADER.match(content[0].text):
-        content[0].used = True
-        head = 1
-        try:
-            date = dt.date.fromisoformat(m.group(1)).isoformat()
-        except ValueError:
-            warnings.append(GalleryWarning(content[0].number,
-                                    f"header date {m.group(1)!r} is not a YYYY-MM-DD date"))
-        section = m.group(2).strip() or None
-    if head < len(content) and content[head].kind is Kind.TEXT and _BREADCRUMB.match(
-        content[head].text
-    ):
-        crumb = content[head]
-        crumb.used = True
-        head += 1
-        if section is None:
-            section = crumb.text.split("|")[-1].strip() or None
-
-    # Title: the first text line after the head; a text whose head runs straight into
-    # photos (a wire "week in pictures" list) takes its title from the header.
-    title = None
-    if head < len(content) and content[head].kind is Kind.TEXT:
-        title = content[head].text
-        content[head].used = True
-    elif section and content[0].used and _HEADER.match(content[0].text):
-        title, section = section, None
-        warn(content[0].number, "no title line; the header's text is used")
+    cut = _cut_off(lines, content, captions, block_of)
+    ghost = cut.line if cut else None
     if not captions:
-        raise InputError("no photos found (a photo is a caption ending in a credit such as "
-                         "[Name/Agency] or (AP Photo/Name))", source=source)
-    if title is None:
+        raise no_photos
+    if head.title is None:
         raise InputError("no title found (the first line, or the one after the header, should "
                          "be the gallery's title)", source=source, line=content[0].number)
 
-    # Descriptions: the text line right above a caption, in its block; or, where the source
-    # puts a blank line between every description and its caption, the one-line block above.
-    index = {ln.number: i for i, ln in enumerate(content)}
-
-    def same_block_above(cap: Line) -> Line | None:
-        i = index[cap.number]
-        above = content[i - 1] if i else None
-        if (above is not None and above.kind is Kind.TEXT and not above.used
-                and block_of[above.number] == block_of[cap.number]):
-            return above
-        return None
-
-    def lone_block_above(cap: Line) -> Line | None:
-        i = index[cap.number]
-        above = content[i - 1] if i else None
-        if above is None or above.kind is not Kind.TEXT or above.used:
-            return None
-        b = block_of[above.number]
-        if b == block_of[cap.number]:
-            return None
-        alone = (i < 2 or block_of[content[i - 2].number] != b)
-        return above if alone else None
-
-    same = {c.number: same_block_above(c) for c in captions}
-    lone = {c.number: lone_block_above(c) for c in captions}
-    n_same = sum(1 for d in same.values() if d)
-    n_lone = sum(1 for d in lone.values() if d)
-    spaced = n_same == 0 and n_lone >= 2 and n_lone * 2 >= len(captions)
-    descriptions = lone if spaced else same
-
-    items = []
-    for cap in captions:
-        desc = descriptions[cap.number]
+    descriptions = _descriptions(content, captions + ([ghost] if ghost else []), block_of)
+    if cut is not None:
+        desc = descriptions.get(cut.line.number)
         if desc is not None:
-            desc.used = True
-        if cap.unclosed:
-            warn(cap.number, "credit bracket is not closed; "
-                 f"credit taken as {cap.credit!r}")
-        if not cap.credit:
-            warn(cap.number, "photo has no credit")
-        items.append(Item(position=len(items) + 1, caption=(cap.caption or "").strip(),
-                          credit=cap.credit or None, alt=desc.text if desc else None))
-        cap.used = True
+            desc.used = True  # the description of the cut-off photo goes with it
+        warnings.append(cut.warning(desc))
+    items = _items(captions, descriptions, warn)
 
     # Standfirst: the first unclaimed text line after the title and before the first photo.
     standfirst = None
-    first_photo = captions[0].number
+    first_photo = min([captions[0].number,
+                       *(d.number for d in descriptions.values() if d is not None)])
     for ln in content:
         if ln.number >= first_photo:
             break
@@ -276,12 +109,176 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
             if published is None:
                 published = ln.text
             ln.used = True
+    date = head.date
     if date is None and published:
         date = _parse_date(published)
+    if published is None:  # a page's time stamp line (`Sep 3, 2021 9:15 am +03 +03:00`)
+        stamp = next((ln for ln in lines if ln.kind is Kind.FURNITURE and dated_line(ln.text)),
+                     None)
+        if stamp is not None:
+            published, date = stamp.text, date or dated_line(stamp.text)
 
     body = [ln.text for ln in content if ln.kind is Kind.TEXT and not ln.used]
-    return Gallery(title=title, items=items, section=section, date=date, published=published,
-                   standfirst=standfirst, body=body, source=source, warnings=warnings)
+    warnings.sort(key=lambda w: w.line or 0)
+    return Gallery(title=head.title, items=items, section=head.section, date=date,
+                   published=published, standfirst=standfirst, body=body, source=source,
+                   warnings=warnings)
+
+
+@dataclass
+class _Head:
+    title: str | None = None
+    section: str | None = None
+    date: str | None = None
+    next: int = 0  # index in content of the first line after the title
+
+
+def _read_head(content: list[Line], warn: layout.Warn) -> _Head:
+    """Header (` date YYYY-MM-DD Section`), breadcrumb and title."""
+    head = _Head()
+    i = 0
+    if m := HEADER.match(content[0].text):
+        content[0].used = True
+        i = 1
+        try:
+            head.date = dt.date.fromisoformat(m.group(1)).isoformat()
+        except ValueError:
+            warn(content[0].number, f"header date {m.group(1)!r} is not a YYYY-MM-DD date")
+        head.section = m.group(2).strip() or None
+    if i < len(content) and content[i].kind is Kind.TEXT and _BREADCRUMB.match(content[i].text):
+        content[i].used = True
+        if head.section is None:
+            head.section = content[i].text.split("|")[-1].strip() or None
+        i += 1
+    # A text whose head runs straight into photos (a wire "week in pictures" list) takes its
+    # title from the header.
+    if i < len(content) and content[i].kind is Kind.TEXT and content[i].alt is None and not any(
+            c.alt is content[i] for c in content):
+        head.title, content[i].used = content[i].text, True
+        i += 1
+    elif head.section and content[0].used and HEADER.match(content[0].text):
+        head.title, head.section = head.section, None
+        warn(content[0].number, "no title line; the header's text is used")
+    head.next = i
+    return head
+
+
+@dataclass
+class _Cut:
+    """The photo a cut-off text stops in: its unfinished last line, and why it is cut."""
+
+    line: Line
+    where: int
+    reason: str
+    what: str
+
+    def warning(self, description: Line | None) -> GalleryWarning:
+        what = _clip(description.text if description else self.what, 48)
+        return GalleryWarning(self.where, f"{self.reason} (cut off?); that photo "
+                                          f"({what!r}) is not imported")
+
+
+def _cut_off(lines: list[Line], content: list[Line], captions: list[Line],
+             block_of: dict[int, int]) -> _Cut | None:
+    """A cut-off ending: the photo it stops in is dropped (and its description with it)."""
+    last = content[-1]
+    if last.kind is Kind.CAPTION and (last.unclosed or (
+            (not last.credit or last.credit_before) and not ends_sentence(last.text))):
+        # A credit bracket left open, or a caption its layout marked (`Image caption,`, a
+        # credit line above it) stopping mid-sentence.
+        reason = ("the text stops inside a credit bracket" if last.unclosed
+                  else "the text stops inside a caption")
+        last.kind, last.used = Kind.TEXT, True
+        captions.remove(last)
+        return _Cut(last, last.number, reason, last.caption or last.text)
+    if last.kind is not Kind.TEXT or last.used or not captions:
+        return None
+    if last.number < captions[-1].number:
+        return None
+    tail = next(ln for ln in reversed(lines) if ln.kind is not Kind.BLANK)
+    prev = content[-2] if len(content) > 1 else None
+    same_block = prev is not None and block_of[prev.number] == block_of[last.number]
+    if (last.bulleted or not ends_sentence(last.text) or tail.kind in (Kind.NOTE, Kind.MARKER)
+            or (same_block and prev is not None and prev.kind is Kind.CAPTION)):
+        where = tail.number if tail.kind in (Kind.NOTE, Kind.MARKER) else last.number
+        last.used = True
+        return _Cut(last, where, "the text stops here, before its last photo is whole", last.text)
+    return None
+
+
+def _descriptions(content: list[Line], captions: list[Line], block_of: dict[int, int]
+                  ) -> dict[int, Line | None]:
+    """Each caption's description: the one its layout named, else the text line right above it
+    in its block; or, where the source puts a blank line between every description and its
+    caption, the one-line block above."""
+    index = {ln.number: i for i, ln in enumerate(content)}
+
+    def above(cap: Line) -> Line | None:
+        i = index[cap.number]
+        ln = content[i - 1] if i else None
+        if ln is None or ln.kind is not Kind.TEXT or ln.used:
+            return None
+        return ln
+
+    def same_block(cap: Line) -> Line | None:
+        ln = above(cap)
+        return ln if ln and block_of[ln.number] == block_of[cap.number] else None
+
+    def lone_block(cap: Line) -> Line | None:
+        ln = above(cap)
+        if ln is None or block_of[ln.number] == block_of[cap.number]:
+            return None
+        i = index[ln.number]
+        alone = i < 1 or block_of[content[i - 1].number] != block_of[ln.number]
+        return ln if alone else None
+
+    free = [c for c in captions if c.alt is None]
+    same = {c.number: same_block(c) for c in free}
+    lone = {c.number: lone_block(c) for c in free}
+    n_same = sum(1 for d in same.values() if d)
+    n_lone = sum(1 for d in lone.values() if d)
+    spaced = n_same == 0 and n_lone >= 2 and n_lone * 2 >= len(free)
+    chosen = lone if spaced else same
+    out: dict[int, Line | None] = {}
+    for c in captions:
+        out[c.number] = c.alt if c.alt is not None else chosen[c.number]
+    return out
+
+
+def _items(captions: list[Line], descriptions: dict[int, Line | None],
+           warn: layout.Warn) -> list[Item]:
+    items: list[Item] = []
+    lines: list[Line] = []
+    for cap in captions:
+        desc = descriptions[cap.number]
+        if desc is not None:
+            desc.used = True
+        cap.used = True
+        caption, credit = (cap.caption or "").strip(), cap.credit or None
+        if items and (items[-1].caption, items[-1].credit) == (caption, credit):
+            items[-1].alt = items[-1].alt or (desc.text if desc else None)
+            continue  # the same photo printed again
+        if cap.unclosed:
+            warn(cap.number, f"credit bracket is not closed; credit taken as {cap.credit!r}")
+        items.append(Item(position=len(items) + 1, caption=caption, credit=credit,
+                          alt=desc.text if desc else None))
+        lines.append(cap)
+    if not any(i.credit for i in items):
+        warn(lines[0].number, "no photo has a credit" if len(items) > 1
+             else "photo has no credit")
+    else:
+        for item, cap in zip(items, lines, strict=True):
+            if not item.credit:
+                warn(cap.number, "photo has no credit")
+    # One description on every photo (the gallery's title repeated as each photo's alt, say)
+    # describes none of them: keep it once, as a warning.
+    described = [(item, cap) for item, cap in zip(items, lines, strict=True) if item.alt]
+    if len(described) > 1 and len({item.alt for item, _ in described}) == 1:
+        warn(described[0][1].number, "every photo has the same description "
+             f"({_clip(described[0][0].alt or '', 60)!r}); it is not used as a description")
+        for item, _ in described:
+            item.alt = None
+    return items
 
 
 def _parse_date(text: str) -> str | None:

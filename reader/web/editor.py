@@ -114,7 +114,16 @@ def import_gallery():
     if errors:
         return render_template("editor/import.html", errors=errors, text=text), 400
     gallery_changed(gallery.slug)
-    flash(f"Imported “{_short(gallery.title)}”: {len(gallery.items)} photos.")
+    n = len(gallery.items)
+    flash(f"Imported “{_short(gallery.title)}”: {n} photo{'' if n == 1 else 's'}.")
+    # An upload never replaces a gallery (a file's name is no identity: two newsrooms' files
+    # are both called gallery.txt), but the same gallery imported twice, from the command
+    # line and here, is said so at once, naming the other one.
+    twins = [s.slug for s in library().list()
+             if s.title == gallery.title and s.slug != gallery.slug]
+    if twins:
+        flash(f"The library already had a gallery with this title ({_short(', '.join(twins))}); "
+              "this import is a separate gallery. If they are the same, delete one.", "warning")
     for w in gallery.warnings[:MAX_WARNINGS_SHOWN]:
         flash(f"Warning: {_short(str(w), 200)}", "warning")
     if len(gallery.warnings) > MAX_WARNINGS_SHOWN:

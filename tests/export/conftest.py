@@ -47,5 +47,7 @@ def exports(tmp_path_factory) -> Exports:
         folder = out / f"{which}-site"
         result = run("export", "site", g.slug, folder)
         assert result.exit_code == 0, result.output
+        n = len(g.items)  # every photo is spoken once, whatever other MP3s the site holds
+        assert f"({n} of {n} photos with spoken audio)" in result.output
         made.site[which] = folder
     return made

@@ -1,0 +1,160 @@
+"""How the lines of a gallery text pair up into photos: general rules, not per-site ones.
+
+Each pass looks at classified lines (:mod:`reader.importers.textlines`) and turns some text
+lines into captions, each with its credit and, where the layout says so, its description:
+
+- :func:`drop_repeats`: a slideshow prints each caption two or three times (raw HTML, plain,
+  again after a time stamp); a line equal to the last kept one, with only blanks or furniture
+  between, is a repeat.
+- :func:`read_markers`: ``Image caption,`` marks the next paragraph as a caption and the line
+  above it as its description.
+- :func:`attach_credit_lines`: a credit on a line of its own belongs to the caption above it
+  or, in texts that print *description, credit, caption* (most credit lines with no sentence
+  above them and one below), to the paragraph below.
+- :func:`read_alternation`: in a text with no credits and no markers at all, short
+  description lines (no sentence end) alternating with caption paragraphs are photos.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from reader.importers.textlines import SKIPPED, Kind, Line, ends_sentence
+
+MIN_ALTERNATING_PHOTOS = 3  # fewer could be an article's sub-headings
+MAX_DESCRIPTION_CHARS = 300
+
+Warn = Callable[[int | None, str], None]
+
+
+def drop_repeats(lines: list[Line]) -> None:
+    last: Line | None = None
+    for ln in lines:
+        if ln.kind in SKIPPED:
+            continue
+        if (last is not None and ln.kind in (Kind.TEXT, Kind.CAPTION)
+                and ln.text == last.text and ln.kind is last.kind):
+            ln.kind = Kind.FURNITURE
+            continue
+        last = ln
+
+
+def blocks(lines: list[Line]) -> dict[int, int]:
+    """Line number → block: runs of lines with no blank line between them (furniture, notes
+    and markers do not break a block)."""
+    block_of: dict[int, int] = {}
+    block = 0
+    for ln in lines:
+        if ln.kind is Kind.BLANK:
+            block += 1
+        elif ln.kind not in SKIPPED:
+            block_of[ln.number] = block
+    return block_of
+
+
+def _next_content(lines: list[Line], i: int) -> Line | None:
+    for ln in lines[i + 1:]:
+        if ln.kind is Kind.MARKER:
+            return None
+        if ln.kind not in SKIPPED:
+            return ln
+    return None
+
+
+def _previous_content(lines: list[Line], i: int) -> Line | None:
+    for ln in reversed(lines[:i]):
+        if ln.kind is Kind.MARKER:
+            return None
+        if ln.kind not in SKIPPED:
+            return ln
+    return None
+
+
+def read_markers(lines: list[Line]) -> None:
+    for i, marker in enumerate(lines):
+        if marker.kind is not Kind.MARKER:
+            continue
+        caption = _next_content(lines, i)
+        if caption is None or caption.kind is not Kind.TEXT:
+            continue
+        caption.kind, caption.caption = Kind.CAPTION, caption.text
+        above = _previous_content(lines, i)
+        if above is not None and above.kind in (Kind.CREDIT, Kind.AGENCY):
+            # BBC prints `Image source, Agency` between the description and the marker.
+            caption.credit, above.used = above.credit, True
+            above = _previous_content(lines, lines.index(above))
+        if above is not None and above.kind is Kind.TEXT and not above.used:
+            caption.alt = above
+
+
+def _before_shape(content: list[Line], i: int) -> bool:
+    """*description, credit, caption*: the line above is no sentence, the one below is (or
+    is the text's last line, cut off)."""
+    if i == 0 or i + 1 >= len(content):
+        return False
+    above, below = content[i - 1], content[i + 1]
+    return (above.kind is Kind.TEXT and not above.used and not ends_sentence(above.text)
+            and below.kind is Kind.TEXT and not below.used
+            and (ends_sentence(below.text) or i + 2 == len(content)))
+
+
+def attach_credit_lines(lines: list[Line], warn: Warn) -> None:
+    """A credit line belongs to the caption above it; or, where most credit lines sit between
+    a description (no sentence) and a caption (a sentence), to the paragraph below."""
+    content = [ln for ln in lines if ln.kind not in SKIPPED]
+    alone = [i for i, ln in enumerate(content)
+             if ln.kind is Kind.CREDIT and not ln.used
+             and not (i and content[i - 1].kind is Kind.CAPTION and content[i - 1].credit)]
+    before = 2 * sum(1 for i in alone if _before_shape(content, i)) > len(alone)
+    for i, k in enumerate(content):
+        if k.kind not in (Kind.CREDIT, Kind.AGENCY) or k.used:
+            continue
+        above = content[i - 1] if i else None
+        below = content[i + 1] if i + 1 < len(content) else None
+        if above is None and k.kind is Kind.CREDIT:
+            k.kind = Kind.TEXT  # the first line is the title (`Photo: A day in Kyiv`)
+            continue
+        k.used = True
+        if above is not None and above.kind is Kind.CAPTION and above.credit:
+            if k.kind is Kind.CREDIT and k.credit != above.credit:
+                warn(k.number, f"a second credit {k.text!r} for the same caption; ignored")
+            continue  # the page repeating the caption's credit, or its agency
+        if (before and k.kind is Kind.CREDIT and below is not None and below.kind is Kind.TEXT
+                and not below.used):
+            below.kind, below.caption, below.credit = Kind.CAPTION, below.text, k.credit
+            below.credit_before = True
+            if above is not None and above.kind is Kind.TEXT and not above.used:
+                below.alt = above
+        elif (above is not None and above.kind is Kind.TEXT and not above.used
+              and (k.kind is Kind.CREDIT or ends_sentence(above.text))):
+            # (A bare agency's name credits only a sentence: never a title or a heading.)
+            above.kind, above.caption, above.credit = Kind.CAPTION, above.text, k.credit
+        elif k.kind is Kind.CREDIT:
+            warn(k.number, f"credit {k.text!r} has no caption above it; ignored")
+
+
+def read_alternation(content: list[Line], start: int, warn: Warn) -> None:
+    """Photos from *description, caption* pairs in a text with no captions of any kind."""
+    best: list[tuple[Line, Line]] = []
+    i = start
+    while i < len(content):
+        run: list[tuple[Line, Line]] = []
+        j = i
+        while j + 1 < len(content) and _is_pair(content[j], content[j + 1]):
+            run.append((content[j], content[j + 1]))
+            j += 2
+        if len(run) > len(best):
+            best = run
+        i = j + 1 if run else i + 1
+    if len(best) < MIN_ALTERNATING_PHOTOS:
+        return
+    for desc, cap in best:
+        cap.kind, cap.caption, cap.alt = Kind.CAPTION, cap.text, desc
+    warn(best[0][0].number, "no credits or caption markers: photos read as description lines "
+         "alternating with caption paragraphs")
+
+
+def _is_pair(desc: Line, cap: Line) -> bool:
+    return (desc.kind is Kind.TEXT and cap.kind is Kind.TEXT and not desc.used
+            and not cap.used and not ends_sentence(desc.text)
+            and len(desc.text) <= MAX_DESCRIPTION_CHARS and ends_sentence(cap.text))
