@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reader.errors import EpubError
 from reader.images.derivatives import derivative_widths, scaled_height
 from reader.images.storage import ImageStore
 from reader.model import Gallery, Item, StoredImage
@@ -57,10 +58,6 @@ img {{ display: block; max-width: 100%; height: auto; }}
 /* The text being read aloud (Media Overlays): a reading system puts this class on it. */
 .{ACTIVE_CLASS} {{ background-color: #ffeb3b; color: #000000; }}
 """
-
-
-class EpubError(Exception):
-    """A book that could not be made (the message says why)."""
 
 
 @dataclass(frozen=True)
@@ -493,7 +490,7 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
 
 def export_epub(library, instance: str | Path, slug: str, out: str | Path, speech=None,
                 settings: SpeechSettings | None = None) -> EpubResult:
-    """The book of the gallery ``slug`` in ``library`` (`reader.store.Library`); raises
+    """The book of the gallery ``slug`` in ``library`` (a `reader.store.Store`); raises
     `reader.errors.NotFound` for an unknown slug."""
     gallery = library.get(slug)
     images = library.images(it.image for it in gallery.items if it.image)

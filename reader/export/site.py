@@ -37,14 +37,11 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from reader.errors import ExportError
 from reader.resources import static_dir
 
 MARKER = "reader-export.json"
 FORMAT = "gallery-reader static site 1"
-
-
-class ExportError(Exception):
-    """An export that could not be made (the message says why and names the file)."""
 
 
 @dataclass

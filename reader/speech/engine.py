@@ -30,14 +30,11 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.errors import EngineUnavailable
 from reader.speech.audio import read_wav
 
 #: eSpeak crashes on one text of roughly 16,000+ characters; keep every call well below.
 CHUNK_CHARS = 3000
-
-
-class EngineUnavailable(RuntimeError):
-    """No speech engine on this machine (or it would not start)."""
 
 
 @dataclass

@@ -29,17 +29,10 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from reader.speech.engine import EngineConfig, EngineUnavailable, Rendering
+from reader.errors import EngineUnavailable, RenderError, WorkerDied
+from reader.speech.engine import EngineConfig, Rendering
 
 START_TIMEOUT = 30.0
-
-
-class RenderError(RuntimeError):
-    """The engine could not render a text (after a retry)."""
-
-
-class WorkerDied(RuntimeError):
-    pass
 
 
 def job_timeout(text: str) -> float:

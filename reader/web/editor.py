@@ -9,7 +9,7 @@ Hooks other features fill in at app creation (``app.extensions``):
 
 - ``"zip_importer"``: ``(data: bytes, filename: str) -> (Gallery, dict)``, raising
   `InputError`: the photos feature's zip importer gives the gallery and the keyword arguments
-  its store needs for `Library.save` (e.g. ``{"images": [...]}``). Until it is registered a zip
+  its store needs for `Store.save` (e.g. ``{"images": [...]}``). Until it is registered a zip
   upload is refused with a clear message.
 - ``"gallery_changed"``: a list of ``(slug: str) -> None`` called after every change the editor
   makes (import, edit, reorder, delete), e.g. for the speech feature to re-render the changed
