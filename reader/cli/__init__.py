@@ -3,8 +3,9 @@
 The group and its shared pieces live here; each family of commands has its own module
 (`library`, …) and is registered at the bottom.
 
-Bad input is reported as one line naming the file and line (or field), with exit status 1;
-never a traceback.
+Every `reader.errors.ReaderError` a command lets through is caught here, once (`ReaderGroup`),
+and reported as one line naming the file and line (or field, or configuration key), with
+exit status 1; never a traceback.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import sys
 
 import click
 
+from reader.errors import ReaderError
 from reader.instance import ENV_VAR, instance_dir
 from reader.store import Library
 
@@ -46,7 +48,17 @@ instance_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ReaderGroup(click.Group):
+    """The `reader` group: any `ReaderError` from any command ends as one line and exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReaderError as e:
+            fail(str(e))
+
+
+@click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @instance_option
 @click.version_option(package_name="gallery-reader")
 @click.pass_context

@@ -164,7 +164,7 @@ class LexiconEditing:
         """The text spoken with the lexicon applied, as MP3 (through the speech cache)."""
         service = speech()
         if not service.available():
-            raise InputError("this server has no speech engine to listen with", field="text")
+            raise EngineUnavailable("this server has no speech engine to listen with")
         u = service.utterance_for_text(service.lexicon().apply(text), settings())
         return service.file(u, "mp3").read_bytes(), "audio/mpeg"
 
