@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader.cli import main
+# Test apps do not start the speech engine when they are made (a config key, not TESTING);
+# tests that need the engine start it by using it.
+os.environ.setdefault("READER_SPEECH_WARM", "false")
+
+from reader.cli import main  # noqa: E402
 from reader.store import Library
 from reader.web import create_app
 

@@ -218,23 +218,29 @@ def delete(ctx: Context, slug: str) -> None:
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--host", default=None, help="Address to listen on (default: serve.host, "
+                                            "127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default: serve.port, 5000).")
+@click.option("--threads", default=None, type=click.IntRange(1, 256),
+              help="Request threads (default: serve.threads, 8).")
 @instance_for_command
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: Context, host: str | None, port: int | None, threads: int | None) -> None:
     """Serve the reader with a production WSGI server (waitress).
 
-    On an empty library it first loads the project's own sample gallery.
+    On an empty library it first loads the project's own sample gallery. Settings not given
+    here come from the configuration (`reader config`).
     """
+    host = host or ctx.config["serve.host"]
+    port = port if port is not None else ctx.config["serve.port"]
+    threads = threads or ctx.config["serve.threads"]
     import waitress
 
     from reader.web import create_app
 
     app = create_app(instance=ctx.instance)
     click.echo(f"Serving the gallery reader on http://{host}:{port}/ "
-               f"(library: {ctx.library.path})")
+               f"(library: {ctx.library.where()})")
     # Waitress reads a whole request body before the app sees it: cap what it will buffer at
     # twice the app's upload limit, so a modestly oversized upload still gets the app's clear
     # 413 page and a huge one is refused by waitress from its Content-Length alone.

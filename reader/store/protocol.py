@@ -97,6 +97,9 @@ class Store(Protocol):
     def migrate(self) -> int:
         """Bring the schema up to date; returns its version."""
 
+    def where(self) -> str:
+        """Where the library lives, for people (a file, a database)."""
+
     def transaction(self) -> AbstractContextManager[Store]:
         """Every call of this thread inside the block is one transaction (see module doc)."""
 

@@ -48,6 +48,9 @@ class SqliteStore(AccountsPart, SearchPart):
     def __reduce__(self):  # picklable for process pools: the path is all it is
         return (type(self), (self.path,))
 
+    def where(self) -> str:
+        return str(self.path)
+
     @classmethod
     def in_instance(cls, instance: str | Path) -> SqliteStore:
         folder = Path(instance)

@@ -30,6 +30,7 @@ from flask import (
     url_for,
 )
 
+from reader import config
 from reader.errors import InputError
 from reader.model import Gallery, Item
 from reader.speech.cache import FORMATS
@@ -57,7 +58,7 @@ DEFAULTS = {
     "SPEECH_BACKEND": None,  # "espeak-sync" (Linux default) or "pyttsx3"
     "SPEECH_LIBRARY": None,  # a libespeak-ng path, "system", or None (bundled, else system)
     "SPEECH_WORKERS": 1,
-    "SPEECH_WARM": None,  # start the engine at app creation (default: unless TESTING)
+    "SPEECH_WARM": True,  # start the engine at app creation (config key speech.warm)
 }
 
 
@@ -66,7 +67,7 @@ def speech() -> Speech:
 
 
 AUTO_VOICE = "auto"
-RATE_RANGE = (80, 450)  # eSpeak NG's own limits, in words per minute
+RATE_RANGE = config.RATE_RANGE  # one range for the web and the CLI
 
 
 def settings() -> SpeechSettings:
@@ -124,7 +125,7 @@ def init_app(app: Flask) -> None:
                                  workers=int(app.config["SPEECH_WORKERS"]))
     app.extensions["speech"] = service
     warm = app.config["SPEECH_WARM"]
-    if warm or (warm is None and not app.testing):
+    if warm:
         # Start the engine now, so the first reader to press Listen does not wait for it.
         threading.Thread(target=service.available, daemon=True, name="speech-warm").start()
     _register_settings(app)

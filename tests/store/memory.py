@@ -45,6 +45,9 @@ class MemoryStore:
     def migrate(self) -> int:
         return 1
 
+    def where(self) -> str:
+        return "memory"
+
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self._lock:
