@@ -39,7 +39,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     import time
 
     from reader.document import gallery_document
-    from reader.importers import gallery_files, load_file, load_files
+    from reader.importers import describe, gallery_files, load_file, load_files
     from reader.importers.photos import attach_photos, is_photo_source, load_photo_gallery
 
     if images is not None and len(paths) != 1:
@@ -74,8 +74,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                 found = gallery_files(path)
                 if not found:
                     failures.append(str(InputError(
-                        "the folder holds no gallery texts (.txt), documents (.json) or "
-                        "photos (.jpg, .png, .webp)", source=str(path))))
+                        f"the folder holds no {describe(photos=False)} or photos (.jpg, "
+                        ".png, .webp)", source=str(path))))
                 texts += found
             elif not path.exists():
                 failures.append(str(InputError("no such file or folder", source=str(path))))
