@@ -33,14 +33,14 @@ def site(ctx: Context, slug: str, out_dir: str, voice: str | None, rate: int | N
     """Write gallery SLUG as a static website in OUT_DIR: the reader's own pages, photos,
     spoken audio and cues, with relative links (any web host, or open index.html from disk).
     OUT_DIR must be new, empty, or an earlier export (which is replaced)."""
-    from reader.export.site import ExportError, export_site
     from reader.speech.configured import speech_settings
+    from reader.web.export_site import ExportError, export_app, export_site
 
     chosen = speech_settings(ctx.config, voice=voice, rate=rate, describe=describe)
     config = {"SPEECH_VOICE": chosen.voice, "SPEECH_RATE": chosen.rate,
               "SPEECH_DESCRIBE": chosen.describe}
     try:
-        result = export_site(ctx.instance, slug, out_dir, config)
+        result = export_site(export_app(ctx.instance, config), slug, out_dir)
     except (NotFound, ExportError) as e:
         fail(str(e))
     audio = sum(1 for f in result.files if f.endswith(".mp3"))

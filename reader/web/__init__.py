@@ -81,7 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     paging.init_app(app)
     compression.init_app(app)
 
-    from reader.export import routes as export_routes
+    from reader.web import downloads
 
-    export_routes.init_app(app)  # /g/<slug>/book.epub, site.zip: downloads
+    downloads.init_app(app)  # /g/<slug>/book.epub, site.zip: downloads
     return app
