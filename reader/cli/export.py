@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import click
 
-from reader.cli import Context, fail, instance_for_command, main, pass_ctx
+from reader.cli import Context, instance_for_command, main, pass_ctx
 from reader.cli.speech import describe_option, rate_option, voice_option
-from reader.errors import NotFound
 
 speech_options = [voice_option, rate_option, describe_option]
 
@@ -34,15 +33,12 @@ def site(ctx: Context, slug: str, out_dir: str, voice: str | None, rate: int | N
     spoken audio and cues, with relative links (any web host, or open index.html from disk).
     OUT_DIR must be new, empty, or an earlier export (which is replaced)."""
     from reader.speech.configured import speech_settings
-    from reader.web.export_site import ExportError, export_app, export_site
+    from reader.web.export_site import export_app, export_site
 
     chosen = speech_settings(ctx.config, voice=voice, rate=rate, describe=describe)
     config = {"SPEECH_VOICE": chosen.voice, "SPEECH_RATE": chosen.rate,
               "SPEECH_DESCRIBE": chosen.describe}
-    try:
-        result = export_site(export_app(ctx.instance, config), slug, out_dir)
-    except (NotFound, ExportError) as e:
-        fail(str(e))
+    result = export_site(export_app(ctx.instance, config), slug, out_dir)
     audio = sum(1 for f in result.files if f.endswith(".mp3"))
     click.echo(f"wrote {len(result.pages)} pages, {len(result.files)} files "
                f"({audio} spoken photos) to {result.folder}; open "
@@ -59,7 +55,7 @@ def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int | None,
          describe: bool | None) -> None:
     """Write gallery SLUG as an EPUB 3 talking book: photos, alt text, captions and credits,
     a table of contents, and Media Overlays that play each caption and credit in sync."""
-    from reader.export.epub import EpubError, export_epub
+    from reader.export.epub import export_epub
     from reader.speech.configured import speech_service, speech_settings
 
     speech = speech_service(ctx.config, ctx.library)
@@ -67,8 +63,6 @@ def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int | None,
         result = export_epub(ctx.library, ctx.instance, slug, out, speech,
                              speech_settings(ctx.config, voice=voice, rate=rate,
                                              describe=describe))
-    except (NotFound, EpubError) as e:
-        fail(str(e))
     finally:
         speech.close()
     if result.audio_note:

@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
-from reader.errors import InputError, NotFound
+from reader.errors import InputError
 
 
 @main.command("import")
@@ -179,10 +179,7 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
     """Show one gallery: its text and every photo's description, caption and credit."""
     from reader.document import gallery_document
 
-    try:
-        g = ctx.library.get(slug)
-    except NotFound as e:
-        fail(str(e))
+    g = ctx.library.get(slug)  # NotFound: one line, exit 1 (reader.cli.ReaderGroup)
     if as_json:
         click.echo(json.dumps(gallery_document(g), ensure_ascii=False, indent=2))
         return
@@ -210,10 +207,7 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
 @pass_ctx
 def delete(ctx: Context, slug: str) -> None:
     """Delete a gallery from the library."""
-    try:
-        ctx.library.delete(slug)
-    except NotFound as e:
-        fail(str(e))
+    ctx.library.delete(slug)
     click.echo(f"deleted {slug}")
 
 

@@ -9,7 +9,6 @@ import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
 from reader.config import RATE_RANGE
-from reader.errors import InputError, NotFound
 
 
 def _speech(ctx: Context, workers: int | None = None):
@@ -50,11 +49,8 @@ def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None,
     is cached already."""
     from reader.speech.service import EngineUnavailable, RenderError, TextError
 
-    try:
-        galleries = [ctx.library.get(s) for s in slugs] if slugs else \
-            [ctx.library.get(s.slug) for s in ctx.library.list()]
-    except NotFound as e:
-        fail(str(e))
+    galleries = [ctx.library.get(s) for s in slugs] if slugs else \
+        [ctx.library.get(s.slug) for s in ctx.library.list()]
     speech = _speech(ctx, workers=jobs)
     try:
         speech.info()
@@ -145,10 +141,7 @@ def lexicon_add(ctx: Context, word: str, spoken: str) -> None:
     """Say WORD as SPOKEN (replaces an existing entry for WORD)."""
     from reader.speech.lexicon import check_entry
 
-    try:
-        word, spoken = check_entry(word, spoken)
-    except InputError as e:
-        fail(str(e))
+    word, spoken = check_entry(word, spoken)
     ctx.library.set_pronunciation(word, spoken)
     click.echo(f"{word} → {spoken}")
 

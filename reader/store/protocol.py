@@ -7,8 +7,13 @@ and passes the same conformance suite (`tests/store/`).
 
 Transactions: every method is atomic on its own. ``with store.transaction():`` makes every
 call the same thread makes inside the block one transaction, committed when the block ends and
-rolled back if it raises; writers are serialised, so a read inside the block sees no other
-writer's change before the block ends (this is what makes compare-and-set edits safe).
+rolled back if it raises; a block inside a block joins it. Transactions are serialised
+against each other: a read inside the block sees no other transaction's change before the
+block ends, and no other transaction commits a change in between (this is what makes the
+editors' compare-and-set saves safe, `reader.editing`). SQLite gets this from
+``BEGIN IMMEDIATE``; a server database must take an equivalent lock when the block starts
+(e.g. PostgreSQL: ``pg_advisory_xact_lock`` on one key, or SERIALIZABLE with a retry), and
+hold one connection per thread for the block's length.
 """
 
 from __future__ import annotations
