@@ -30,7 +30,7 @@ from flask import (
     url_for,
 )
 
-from reader.config import RATE_RANGE as CONFIG_RATE_RANGE
+from reader.config import RATE_RANGE  # one range for the web and the CLI
 from reader.errors import InputError
 from reader.model import Gallery, Item
 from reader.speech.cache import FORMATS
@@ -67,7 +67,6 @@ def speech() -> Speech:
 
 
 AUTO_VOICE = "auto"
-RATE_RANGE = CONFIG_RATE_RANGE  # one range for the web and the CLI (reader.config)
 
 
 def settings() -> SpeechSettings:
