@@ -53,6 +53,15 @@ def test_the_cli_reports_a_bad_configuration_in_one_line(instance):
                                      "serve.threads: must be from 1 to 256")
 
 
+def test_an_unknown_speech_engine_stops_the_cli_and_the_web_app_naming_the_key(instance):
+    write(instance, "[speech]\nengine = 'nonesuch'\n")
+    result = CliRunner().invoke(main, ["--instance", str(instance), "voices"])
+    assert result.exit_code == 1
+    assert "speech.engine: no speech engine called 'nonesuch'" in result.output
+    with pytest.raises(ConfigError, match="speech.engine: no speech engine called"):
+        create_app(instance=instance)
+
+
 def test_reader_config_prints_every_value_with_its_origin(instance):
     write(instance, "[speech]\nrate = 200\n")
     result = CliRunner().invoke(main, ["--instance", str(instance), "config"],

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from reader.config import Config
 from reader.speech.engine import EngineConfig
+from reader.speech.registry import check_engine
 from reader.speech.script import SpeechSettings
 from reader.speech.service import Speech
 from reader.store import Store
 
 
 def engine_config(config: Config) -> EngineConfig:
-    engine = config["speech.engine"]
+    engine = config["speech.engine"] and check_engine(config["speech.engine"])
     return EngineConfig(library=config["speech.library"] or None,
                         **({"backend": engine} if engine else {}))
 

@@ -20,7 +20,7 @@ import sys
 from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from reader.errors import EngineUnavailable
+from reader.errors import ConfigError, EngineUnavailable
 
 if TYPE_CHECKING:
     from reader.speech.engine import Rendering
@@ -82,6 +82,17 @@ def engine_module(name: str) -> str | None:
     """The module that registered engine ``name`` in this process (the worker imports it)."""
     cls = ENGINES.get(name)
     return cls.__module__ if cls else None
+
+
+def check_engine(name: str) -> str:
+    """``name`` if an engine is registered under it, else a `ConfigError` naming the
+    ``speech.engine`` setting (checked when the CLI or the web app starts its speech)."""
+    import reader.speech.engine  # noqa: F401  (registers the built-in engines)
+
+    if name not in ENGINES:
+        raise ConfigError(f"no speech engine called {name!r} (registered: "
+                          f"{', '.join(sorted(ENGINES))})", key="speech.engine")
+    return name
 
 
 def make_engine(config: EngineConfig, module: str | None = None) -> Engine:

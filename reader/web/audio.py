@@ -36,6 +36,7 @@ from reader.model import Gallery, Item
 from reader.speech.cache import FORMATS
 from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import check_entry
+from reader.speech.registry import check_engine
 from reader.speech.script import SpeechSettings
 from reader.speech.service import EngineUnavailable, RenderError, Speech, TextError, Utterance
 from reader.web.assets import register_script
@@ -117,7 +118,7 @@ def _register_settings(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
-    backend = app.config["SPEECH_BACKEND"]
+    backend = app.config["SPEECH_BACKEND"] and check_engine(app.config["SPEECH_BACKEND"])
     config = EngineConfig(library=app.config["SPEECH_LIBRARY"],
                           **({"backend": backend} if backend else {}))
     service = Speech.in_instance(app.instance_path, app.extensions["library"], config,
