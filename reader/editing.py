@@ -1,9 +1,11 @@
 """Editing a stored gallery one change at a time: an item's words, its place, its removal.
 
 Store-level (no Flask); the editor pages call these. Each change is read-modify-save through
-`Library.save`, so whatever the store keeps in step with a gallery (its search index, …) stays
+`Store.save`, so whatever the store keeps in step with a gallery (its search index, …) stays
 in step. Each form carries the gallery's *version* (a hash of its content when the form was
-made); a change made against an older version is refused with :class:`EditConflict` instead of
+made); a change is a compare-and-set on that version: the read, the check and the save run in
+ONE store transaction (writers are serialised), so of simultaneous saves made from one version
+exactly one wins and the others are refused with :class:`EditConflict` (409), instead of
 silently overwriting another editor's work or acting on a photo that has since moved.
 """
 
@@ -13,18 +15,18 @@ import dataclasses
 import hashlib
 import json
 import re
+from collections.abc import Callable
 
-from reader.errors import InputError
+from reader.errors import EditConflict, InputError
 from reader.model import Gallery, Item
-from reader.store import Library
+from reader.store import Store
+
+__all__ = ["EditConflict", "check_item_fields", "clean_text", "delete_gallery", "delete_item",
+           "edit_item", "gallery_version", "move_item"]
 
 MAX_FIELD_CHARS = 20_000  # as the text importer's longest line
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
-
-
-class EditConflict(Exception):
-    """The gallery changed since the form was made; nothing was changed."""
 
 
 def gallery_version(gallery: Gallery) -> str:
@@ -48,11 +50,16 @@ def clean_text(value: str | None, field: str, *, required: bool) -> str | None:
     return value
 
 
-def _load(library: Library, slug: str, version: str) -> Gallery:
-    gallery = library.get(slug)
-    if version != gallery_version(gallery):
-        raise EditConflict(slug)
-    return gallery
+def _change(library: Store, slug: str, version: str,
+            change: Callable[[Gallery], object]) -> Gallery:
+    """Compare-and-set: in one transaction, load the gallery, check it is still at
+    ``version``, apply ``change`` to it and save it."""
+    with library.transaction():
+        gallery = library.get(slug)
+        if version != gallery_version(gallery):
+            raise EditConflict(slug)
+        change(gallery)
+        return library.save(gallery)
 
 
 def _item(gallery: Gallery, position: int) -> Item:
@@ -62,7 +69,7 @@ def _item(gallery: Gallery, position: int) -> Item:
     return gallery.items[position - 1]
 
 
-def edit_item(library: Library, slug: str, position: int, version: str, *, alt: str | None,
+def edit_item(library: Store, slug: str, position: int, version: str, *, alt: str | None,
               caption: str, credit: str | None) -> Gallery:
     """Replace one photo's description (alt), caption and credit.
 
@@ -71,10 +78,12 @@ def edit_item(library: Library, slug: str, position: int, version: str, *, alt: 
     fields = {"alt": clean_text(alt, "alt", required=False),
               "caption": clean_text(caption, "caption", required=True),
               "credit": clean_text(credit, "credit", required=False)}
-    gallery = _load(library, slug, version)
-    item = _item(gallery, position)
-    item.alt, item.caption, item.credit = fields["alt"], fields["caption"], fields["credit"]
-    return library.save(gallery)
+
+    def change(gallery: Gallery) -> None:
+        item = _item(gallery, position)
+        item.alt, item.caption, item.credit = fields["alt"], fields["caption"], fields["credit"]
+
+    return _change(library, slug, version, change)
 
 
 def check_item_fields(alt: str | None, caption: str, credit: str | None) -> dict[str, str]:
@@ -89,26 +98,31 @@ def check_item_fields(alt: str | None, caption: str, credit: str | None) -> dict
     return errors
 
 
-def move_item(library: Library, slug: str, position: int, to: int, version: str) -> Gallery:
-    gallery = _load(library, slug, version)
-    item = _item(gallery, position)
-    if not 1 <= to <= len(gallery.items):
-        raise InputError(f"a photo can move to places 1 to {len(gallery.items)}", field="to")
-    gallery.items.remove(item)
-    gallery.items.insert(to - 1, item)
-    return library.save(gallery)
+def move_item(library: Store, slug: str, position: int, to: int, version: str) -> Gallery:
+    def change(gallery: Gallery) -> None:
+        item = _item(gallery, position)
+        if not 1 <= to <= len(gallery.items):
+            raise InputError(f"a photo can move to places 1 to {len(gallery.items)}",
+                             field="to")
+        gallery.items.remove(item)
+        gallery.items.insert(to - 1, item)
+
+    return _change(library, slug, version, change)
 
 
-def delete_item(library: Library, slug: str, position: int, version: str) -> Gallery:
-    gallery = _load(library, slug, version)
-    item = _item(gallery, position)
-    if len(gallery.items) == 1:
-        raise InputError("a gallery needs at least one photo; delete the gallery instead",
-                         field="position")
-    gallery.items.remove(item)
-    return library.save(gallery)
+def delete_item(library: Store, slug: str, position: int, version: str) -> Gallery:
+    def change(gallery: Gallery) -> None:
+        item = _item(gallery, position)
+        if len(gallery.items) == 1:
+            raise InputError("a gallery needs at least one photo; delete the gallery instead",
+                             field="position")
+        gallery.items.remove(item)
+
+    return _change(library, slug, version, change)
 
 
-def delete_gallery(library: Library, slug: str, version: str) -> None:
-    _load(library, slug, version)
-    library.delete(slug)
+def delete_gallery(library: Store, slug: str, version: str) -> None:
+    with library.transaction():
+        if version != gallery_version(library.get(slug)):
+            raise EditConflict(slug)
+        library.delete(slug)

@@ -1,22 +1,58 @@
-"""Errors the reader reports to people: always a file (or field) and, where known, a line."""
+"""The reader's one error family: everything it reports to people is a `ReaderError`.
+
+The CLI catches `ReaderError` once (reader/cli/__init__.py: one line, exit status 1, never a
+traceback); the web maps it once (reader/web/errors.py) to the reader's own error page, or to
+JSON under /api/, with the class's ``status``. Each subclass says what kind of trouble it is;
+modules raise these (or their own subclasses of them) and never invent a parallel family.
+
+    ReaderError
+    ├── InputError        bad input: names the file and line, or the field (400)
+    │   └── PhotoError    (reader.images.opening) a photo that cannot be used
+    ├── NotFound          no such gallery (404; also a KeyError)
+    ├── EditConflict      the gallery changed since the form was made (409)
+    ├── ConfigError       a configuration value that cannot be used; names the key
+    ├── SpeechError       the speech engine could not do it (503)
+    │   ├── EngineUnavailable   no engine on this machine, or it would not start
+    │   ├── RenderError         a rendering failed (after its retry)
+    │   ├── WorkerDied          the engine's process died or hung mid-job (retried)
+    │   └── TextError           nothing that can be spoken (404: there is no audio here)
+    └── ExportError       an export could not be made
+        └── EpubError
+"""
 
 from __future__ import annotations
 
 
-class InputError(Exception):
+class ReaderError(Exception):
+    """Something the reader tells a person about, in plain words (never a traceback)."""
+
+    status = 500  # the HTTP status the web answers with
+    title = "Sorry, something went wrong"  # the error page's heading
+
+    def __init__(self, message: str = ""):
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(ReaderError):
     """Bad input: the message names the source and the line or field at fault.
 
     Raised by importers and the store; the CLI prints it as one line and exits 1,
     the web layer shows it as a form error. Never a traceback.
     """
 
+    status = 400
+    title = "That could not be used"
+
     def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
                  field: str | None = None):
-        self.message = message
         self.source = source
         self.line = line
         self.field = field
-        super().__init__(str(self))
+        super().__init__(message)
 
     def __str__(self) -> str:
         where = self.source or ""
@@ -27,12 +63,71 @@ class InputError(Exception):
         return f"{where}: {self.message}" if where else self.message
 
 
-class NotFound(KeyError):
+class NotFound(ReaderError, KeyError):
     """No gallery with that slug in the library."""
+
+    status = 404
+    title = "Page not found"
 
     def __init__(self, slug: str):
         self.slug = slug
-        super().__init__(slug)
+        super().__init__(f"no gallery {slug!r} in the library")
 
     def __str__(self) -> str:
-        return f"no gallery {self.slug!r} in the library"
+        return self.message
+
+
+class EditConflict(ReaderError):
+    """The gallery changed since the form was made; nothing was changed."""
+
+    status = 409
+    title = "Someone else changed this gallery"
+
+    def __init__(self, slug: str):
+        self.slug = slug
+        super().__init__(f"gallery {slug!r} changed since this page was made; nothing was "
+                         "changed")
+
+
+class ConfigError(ReaderError):
+    """A configuration value that cannot be used; the message names the key."""
+
+    def __init__(self, message: str, *, key: str | None = None, origin: str | None = None):
+        self.key = key
+        self.origin = origin
+        where = f"{origin}: " if origin else ""
+        super().__init__(f"configuration {where}{key}: {message}" if key else message)
+
+
+class SpeechError(ReaderError, RuntimeError):
+    """The speech engine could not do what was asked."""
+
+    status = 503
+    title = "Audio is unavailable"
+
+
+class EngineUnavailable(SpeechError):
+    """No speech engine on this machine, or it would not start."""
+
+
+class RenderError(SpeechError):
+    """The engine failed to render (after its retry)."""
+
+
+class WorkerDied(SpeechError):
+    """The engine's process died or hung mid-job (the pool retries once)."""
+
+
+class TextError(SpeechError, ValueError):
+    """The text cannot be spoken (nothing to say, or too long)."""
+
+    status = 404
+    title = "There is no audio here"
+
+
+class ExportError(ReaderError):
+    """An export could not be made."""
+
+
+class EpubError(ExportError):
+    """The EPUB could not be made."""

@@ -1,6 +1,6 @@
 """Full-text search over the library: every photo's caption, description and credit, and each
-gallery's title and standfirst (SQLite FTS5, table `search_index`, kept in step with the
-library by the triggers of migration 2).
+gallery's title and standfirst. The index and its query are the store's (`Store.search`;
+SQLite FTS5 in `reader.store.sqlite_search`); the words, the paging and the marks are here.
 
 A query is a few words; each must match (AND). Words of two letters or more also match as
 prefixes ("kher" finds "Kherson"); case and diacritics are folded on both sides, so "bulent"
@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from reader.paging import Pager
-from reader.store import Library
+from reader.store import SearchTerm as Term
+from reader.store import Store
 
 MAX_TERMS = 8
 MAX_TERM_CHARS = 64
@@ -35,17 +36,6 @@ RANK_WINDOW = 2_000
 # A word, as FTS5's unicode61 tokenizer sees one: letters and digits; everything else,
 # underscore included, separates words.
 _WORD = re.compile(r"[^\W_]+")
-
-
-@dataclass(frozen=True)
-class Term:
-    """One query word, folded; ``prefix`` if it also matches longer words."""
-
-    folded: str
-    prefix: bool
-
-    def matches(self, folded_word: str) -> bool:
-        return folded_word.startswith(self.folded) if self.prefix else folded_word == self.folded
 
 
 @dataclass(frozen=True)
@@ -99,11 +89,6 @@ def parse_query(query: str) -> list[Term]:
     return terms[:MAX_TERMS]
 
 
-def match_expression(terms: list[Term]) -> str:
-    """The FTS5 MATCH string: each word quoted (so no word is read as syntax), AND-ed."""
-    return " ".join(f'"{t.folded}"*' if t.prefix else f'"{t.folded}"' for t in terms)
-
-
 def mark(text: str | None, terms: list[Term]) -> list[tuple[int, int]]:
     """Spans of ``text`` whose words match a term."""
     if not text or not terms:
@@ -125,41 +110,25 @@ def segments(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
     return out
 
 
-def search(library: Library, query: str, page: int = 1, per_page: int = PER_PAGE) -> Results:
+def search(library: Store, query: str, page: int = 1, per_page: int = PER_PAGE) -> Results:
     """The photos matching ``query``, best first (bm25: title, credit and caption weigh most)."""
     terms = parse_query(query)
     if not terms:
         return Results(query, terms, [], Pager(page, per_page, 0), 0)
-    expr = match_expression(terms)
-    with library.read() as con:
-        con.execute("BEGIN")  # one snapshot for the count and the rows
-        total = con.execute("SELECT count(*) FROM search_index WHERE search_index MATCH ?",
-                            (expr,)).fetchone()[0]
-        window = RANK_WINDOW if total > RANK_WINDOW else None
-        pager = Pager(page, per_page, min(total, RANK_WINDOW))
-        pool = ("search_index WHERE search_index MATCH ?" if window is None else
-                f"""(SELECT rowid, rank FROM search_index WHERE search_index MATCH ?
-                     ORDER BY rowid DESC LIMIT {RANK_WINDOW})""")
-        rows = con.execute(
-            f"""SELECT i.position, i.caption, i.alt, i.credit, g.slug, g.title, g.lang, g.date,
-                      iif(i.position = 1, g.standfirst, NULL) AS standfirst,
-                      (SELECT count(*) FROM items c WHERE c.gallery_id = g.id) AS total
-               FROM (SELECT rowid, rank FROM {pool}
-                     ORDER BY rank LIMIT ? OFFSET ?) AS s
-               JOIN items i ON i.id = s.rowid
-               JOIN galleries g ON g.id = i.gallery_id
-               ORDER BY s.rank""",
-            (expr, per_page, pager.offset),
-        ).fetchall() if pager.exists else []
-        con.execute("COMMIT")
+    first = Pager(page, per_page, RANK_WINDOW)
+    found = library.search(terms, per_page if first.exists else 0, first.offset, RANK_WINDOW)
+    total = found.total
+    window = RANK_WINDOW if total > RANK_WINDOW else None
+    pager = Pager(page, per_page, min(total, RANK_WINDOW))
+    rows = found.rows if pager.exists else []
     hits = []
     for r in rows:
-        texts = {"gallery_title": r["title"], "standfirst": r["standfirst"],
-                 "caption": r["caption"], "alt": r["alt"], "credit": r["credit"]}
+        texts = {"gallery_title": r.gallery_title, "standfirst": r.standfirst,
+                 "caption": r.caption, "alt": r.alt, "credit": r.credit}
         hits.append(Hit(
-            slug=r["slug"], position=r["position"], total=r["total"],
-            gallery_title=r["title"], standfirst=r["standfirst"], caption=r["caption"],
-            alt=r["alt"], credit=r["credit"], lang=r["lang"], date=r["date"],
+            slug=r.slug, position=r.position, total=r.total,
+            gallery_title=r.gallery_title, standfirst=r.standfirst, caption=r.caption,
+            alt=r.alt, credit=r.credit, lang=r.lang, date=r.date,
             marks={k: spans for k, v in texts.items() if (spans := mark(v, terms))},
         ))
     return Results(query, terms, hits, pager, total, window)

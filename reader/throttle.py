@@ -1,6 +1,6 @@
 """The sign-in throttle: wrong passwords in a row slow further tries.
 
-Store-level (no Flask). Counts live in the library (`sign_in_failures`), so they hold across
+Above the store (no Flask, no SQL). Counts live in the store, so they hold across
 the server's threads, across processes and across restarts. Each attempt is counted under two
 keys, the account name and the client's address: guessing one account from many addresses is
 slowed by the first, guessing many accounts from one address by the second.
@@ -18,7 +18,7 @@ import math
 import time
 from collections.abc import Callable, Iterable
 
-from reader.store import Library
+from reader.store import Store
 
 LIMIT = 5
 BASE_DELAY = 30.0
@@ -42,50 +42,30 @@ def delay_after(failures: int) -> float:
 
 
 class Throttle:
-    def __init__(self, library: Library, clock: Callable[[], float] = time.time):
+    def __init__(self, library: Store, clock: Callable[[], float] = time.time):
         self.library = library
         self.clock = clock
 
     def retry_after(self, keys: Iterable[str]) -> int:
         """Whole seconds until every key may try again; 0 if none is blocked."""
-        now = self.clock()
-        keys = list(keys)
-        with self.library._read() as con:
-            rows = con.execute(
-                f"SELECT blocked_until FROM sign_in_failures WHERE key IN "
-                f"({','.join('?' * len(keys))})", keys).fetchall()
-        wait = max((r["blocked_until"] - now for r in rows), default=0.0)
+        wait = self.library.blocked_until(list(keys)) - self.clock()
         return math.ceil(wait) if wait > 0 else 0
 
     def failure(self, keys: Iterable[str]) -> int:
         """Count a wrong password under each key; returns the new wait in whole seconds."""
         now = self.clock()
         wait = 0.0
-        with self.library._write() as con:
-            con.execute("DELETE FROM sign_in_failures WHERE last_failure < ?",
-                        (now - FORGET_AFTER,))
+        with self.library.transaction() as store:  # read and count under one write lock
+            store.forget_sign_in_failures(now - FORGET_AFTER)
             for key in keys:
-                row = con.execute("SELECT failures FROM sign_in_failures WHERE key = ?",
-                                  (key,)).fetchone()
-                failures = (row["failures"] if row else 0) + 1
+                failures = store.sign_in_failures(key) + 1
                 delay = delay_after(failures)
                 wait = max(wait, delay)
-                con.execute(
-                    "INSERT INTO sign_in_failures (key, failures, last_failure, blocked_until) "
-                    "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded."
-                    "failures, last_failure = excluded.last_failure, "
-                    "blocked_until = excluded.blocked_until",
-                    (key, failures, now, now + delay))
+                store.record_sign_in_failure(key, failures, now, now + delay)
         return math.ceil(wait)
 
     def success(self, keys: Iterable[str]) -> None:
-        keys = list(keys)
-        with self.library._write() as con:
-            con.execute(f"DELETE FROM sign_in_failures WHERE key IN "
-                        f"({','.join('?' * len(keys))})", keys)
+        self.library.clear_sign_in_failures(list(keys))
 
     def failures(self, key: str) -> int:
-        with self.library._read() as con:
-            row = con.execute("SELECT failures FROM sign_in_failures WHERE key = ?",
-                              (key,)).fetchone()
-        return row["failures"] if row else 0
+        return self.library.sign_in_failures(key)

@@ -1,8 +1,8 @@
 """Editors: the people who may sign in and change the library. Readers need no account.
 
-Store-level (no Flask). Passwords are kept only as scrypt hashes (hashlib, RFC 7914) in the
-library's `users` table, in the self-describing form ``scrypt$N$r$p$salt$hash`` so the cost
-can be raised later without breaking stored hashes.
+Above the store (no Flask, no SQL). Passwords are kept only as scrypt hashes (hashlib,
+RFC 7914) in the store's accounts, in the self-describing form ``scrypt$N$r$p$salt$hash``
+so the cost can be raised later without breaking stored hashes.
 
 Each user has a *session stamp*, a random value the web layer puts in the signed session cookie
 and checks on every request: rotating it (on sign-out, on a password change) ends every
@@ -17,11 +17,13 @@ import hashlib
 import hmac
 import re
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from reader.errors import InputError
-from reader.store import Library
+from reader.store import Store, User
+
+__all__ = ["User", "Users", "check_name", "check_password", "hash_password",
+           "verify_password"]
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 PASSWORD_MIN = 10
@@ -69,14 +71,6 @@ def _dummy_hash() -> str:
     return hash_password(secrets.token_urlsafe(16))
 
 
-@dataclass(frozen=True)
-class User:
-    id: int
-    name: str
-    session_stamp: str
-    created_at: str
-
-
 def check_name(name: str) -> str:
     if not NAME_RE.match(name or ""):
         raise InputError("a user name is 1 to 64 letters, digits, dots, hyphens or "
@@ -94,65 +88,50 @@ def check_password(password: str) -> str:
     return password
 
 
-def _user(row) -> User:
-    return User(row["id"], row["name"], row["session_stamp"], row["created_at"])
+def _stamp() -> str:
+    return secrets.token_urlsafe(16)
 
 
 class Users:
     """The editors of one library."""
 
-    def __init__(self, library: Library):
+    def __init__(self, library: Store):
         self.library = library
 
     def add(self, name: str, password: str) -> User:
         check_name(name)
         check_password(password)
-        hashed = hash_password(password)
         now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self.library._write() as con:
-            if con.execute("SELECT 1 FROM users WHERE name = ?", (name,)).fetchone():
-                raise InputError(f"there is already a user called {name!r}", field="name")
-            cur = con.execute(
-                "INSERT INTO users (name, password_hash, session_stamp, created_at) "
-                "VALUES (?,?,?,?)", (name, hashed, secrets.token_urlsafe(16), now))
-            row = con.execute("SELECT * FROM users WHERE id = ?", (cur.lastrowid,)).fetchone()
-        return _user(row)
+        user = self.library.add_user(name, hash_password(password), _stamp(), now)
+        if user is None:
+            raise InputError(f"there is already a user called {name!r}", field="name")
+        return user
 
     def set_password(self, name: str, password: str) -> None:
         """Change a password; ends every session of that user."""
         check_password(password)
-        hashed = hash_password(password)
-        with self.library._write() as con:
-            cur = con.execute("UPDATE users SET password_hash = ?, session_stamp = ? "
-                              "WHERE name = ?", (hashed, secrets.token_urlsafe(16), name))
-            if cur.rowcount == 0:
-                raise InputError(f"no user called {name!r}", field="name")
+        if not self.library.set_password_hash(name, hash_password(password), _stamp()):
+            raise InputError(f"no user called {name!r}", field="name")
 
     def remove(self, name: str) -> None:
-        with self.library._write() as con:
-            if con.execute("DELETE FROM users WHERE name = ?", (name,)).rowcount == 0:
-                raise InputError(f"no user called {name!r}", field="name")
+        if not self.library.remove_user(name):
+            raise InputError(f"no user called {name!r}", field="name")
 
     def list(self) -> list[User]:
-        with self.library._read() as con:
-            return [_user(r) for r in con.execute("SELECT * FROM users ORDER BY name")]
+        return self.library.users()
 
     def get(self, user_id: int) -> User | None:
-        with self.library._read() as con:
-            row = con.execute("SELECT * FROM users WHERE id = ?", (user_id,)).fetchone()
-        return _user(row) if row else None
+        return self.library.user(user_id)
 
     def authenticate(self, name: str, password: str) -> User | None:
         """The user if the name and password match, else None (same cost either way)."""
-        with self.library._read() as con:
-            row = con.execute("SELECT * FROM users WHERE name = ?", (name,)).fetchone()
-        if row is None or len(password) > PASSWORD_MAX:
+        found = self.library.user_by_name(name)
+        if found is None or len(password) > PASSWORD_MAX:
             verify_password(_dummy_hash(), password[:PASSWORD_MAX])
             return None
-        return _user(row) if verify_password(row["password_hash"], password) else None
+        user, stored = found
+        return user if verify_password(stored, password) else None
 
     def end_sessions(self, user_id: int) -> None:
         """Rotate the user's session stamp: every cookie carrying the old one stops working."""
-        with self.library._write() as con:
-            con.execute("UPDATE users SET session_stamp = ? WHERE id = ?",
-                        (secrets.token_urlsafe(16), user_id))
+        self.library.set_session_stamp(user_id, _stamp())

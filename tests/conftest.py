@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -9,7 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from reader.cli import main
+# Test apps do not start the speech engine when they are made (a config key, not TESTING);
+# tests that need the engine start it by using it.
+os.environ.setdefault("READER_SPEECH_WARM", "false")
+
+from reader.cli import main  # noqa: E402
 from reader.store import Library
 from reader.web import create_app
 
@@ -48,10 +53,13 @@ def served(app, threads: int = 4) -> Iterator[str]:
     On exit the worker threads are let finish their requests *before* the server closes: a
     task still running after close() writes to waitress's closed trigger pipe, whose file
     descriptor number the next test may already have reused (for its SQLite file, which that
-    write then corrupts: "locking protocol", "file is not a database")."""
+    write then corrupts: "locking protocol", "file is not a database"). Then the server's
+    own loop thread closes every socket and pipe and returns: closing them from this thread
+    instead pulled them from under a select() still watching them (EBADF in the loop)."""
     import threading
 
     import waitress
+    from waitress import wasyncore
 
     server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
     thread = threading.Thread(target=server.run, daemon=True, name="test-waitress")
@@ -60,8 +68,9 @@ def served(app, threads: int = 4) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=30)
-        server.close()
+        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
+        assert not thread.is_alive(), "the test server did not stop"
 
 
 @pytest.fixture

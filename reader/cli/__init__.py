@@ -3,32 +3,47 @@
 The group and its shared pieces live here; each family of commands has its own module
 (`library`, …) and is registered at the bottom.
 
-Bad input is reported as one line naming the file and line (or field), with exit status 1;
-never a traceback.
+Every `reader.errors.ReaderError` a command lets through is caught here, once (`ReaderGroup`),
+and reported as one line naming the file and line (or field, or configuration key), with
+exit status 1; never a traceback.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
 
+from reader.config import Config
+from reader.errors import ReaderError
 from reader.instance import ENV_VAR, instance_dir
-from reader.store import Library
+from reader.store import Store, open_store
 
 
 class Context:
+    """What every command shares: the instance folder, its configuration and its store (both
+    made on first use, so a bad configuration is reported by the command that needs it)."""
+
     def __init__(self, instance: str | None):
         self.use(instance)
 
     def use(self, instance: str | None) -> None:
+        self.instance_given = bool(instance) and instance != os.environ.get(ENV_VAR)
         self.instance = instance_dir(instance)
-        self._library: Library | None = None
+        self._config: Config | None = None
+        self._library: Store | None = None
 
     @property
-    def library(self) -> Library:
+    def config(self) -> Config:
+        if self._config is None:
+            self._config = Config.load(self.instance)
+        return self._config
+
+    @property
+    def library(self) -> Store:
         if self._library is None:
-            self._library = Library.in_instance(self.instance)
+            self._library = open_store(self.instance, self.config["database_url"])
         return self._library
 
 
@@ -47,7 +62,17 @@ instance_option = click.option(
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class ReaderGroup(click.Group):
+    """The `reader` group: any `ReaderError` from any command ends as one line and exit 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReaderError as e:
+            fail(str(e))
+
+
+@click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @instance_option
 @click.version_option(package_name="gallery-reader")
 @click.pass_context
@@ -71,6 +96,7 @@ def instance_for_command(f):
 def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
     from reader.cli import (  # noqa: F401  (their decorators attach the commands)
+        config,
         export,
         library,
         search,

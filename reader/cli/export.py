@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import click
 
-from reader.cli import Context, fail, instance_for_command, main, pass_ctx
-from reader.errors import NotFound
-from reader.speech.script import SpeechSettings
+from reader.cli import Context, instance_for_command, main, pass_ctx
+from reader.cli.speech import describe_option, rate_option, voice_option
 
-_D = SpeechSettings()
-
-speech_options = [
-    click.option("--voice", default=_D.voice, help="Engine voice (default: one for the "
-                                                    "gallery's language; see `reader voices`)."),
-    click.option("--rate", default=_D.rate, show_default=True, type=click.IntRange(80, 500),
-                 help="Words per minute."),
-    click.option("--describe/--no-describe", default=_D.describe, show_default=True,
-                 help="Speak each photo's description too."),
-]
+speech_options = [voice_option, rate_option, describe_option]
 
 
 def with_speech_options(f):
@@ -37,18 +27,18 @@ def export() -> None:
 @with_speech_options
 @instance_for_command
 @pass_ctx
-def site(ctx: Context, slug: str, out_dir: str, voice: str | None, rate: int,
-         describe: bool) -> None:
+def site(ctx: Context, slug: str, out_dir: str, voice: str | None, rate: int | None,
+         describe: bool | None) -> None:
     """Write gallery SLUG as a static website in OUT_DIR: the reader's own pages, photos,
     spoken audio and cues, with relative links (any web host, or open index.html from disk).
     OUT_DIR must be new, empty, or an earlier export (which is replaced)."""
-    from reader.export.site import ExportError, export_site
+    from reader.speech.configured import speech_settings
+    from reader.web.export_site import export_app, export_site
 
-    config = {"SPEECH_VOICE": voice, "SPEECH_RATE": rate, "SPEECH_DESCRIBE": describe}
-    try:
-        result = export_site(ctx.instance, slug, out_dir, config)
-    except (NotFound, ExportError) as e:
-        fail(str(e))
+    chosen = speech_settings(ctx.config, voice=voice, rate=rate, describe=describe)
+    config = {"SPEECH_VOICE": chosen.voice, "SPEECH_RATE": chosen.rate,
+              "SPEECH_DESCRIBE": chosen.describe}
+    result = export_site(export_app(ctx.instance, config), slug, out_dir)
     photos = len(ctx.library.get(slug).items)
     spoken = spoken_photos(result.files, slug)
     click.echo(f"wrote {len(result.pages)} pages, {len(result.files)} files "
@@ -70,19 +60,18 @@ def spoken_photos(files: list[str], slug: str) -> int:
 @with_speech_options
 @instance_for_command
 @pass_ctx
-def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int,
-         describe: bool) -> None:
+def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int | None,
+         describe: bool | None) -> None:
     """Write gallery SLUG as an EPUB 3 talking book: photos, alt text, captions and credits,
     a table of contents, and Media Overlays that play each caption and credit in sync."""
-    from reader.export.epub import EpubError, export_epub
-    from reader.speech.service import Speech
+    from reader.export.epub import export_epub
+    from reader.speech.configured import speech_service, speech_settings
 
-    speech = Speech.in_instance(ctx.instance, ctx.library)
+    speech = speech_service(ctx.config, ctx.library)
     try:
         result = export_epub(ctx.library, ctx.instance, slug, out, speech,
-                             SpeechSettings(voice=voice, rate=rate, describe=describe))
-    except (NotFound, EpubError) as e:
-        fail(str(e))
+                             speech_settings(ctx.config, voice=voice, rate=rate,
+                                             describe=describe))
     finally:
         speech.close()
     if result.audio_note:

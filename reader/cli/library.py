@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
-from reader.errors import InputError, NotFound
+from reader.errors import InputError
 
 
 @main.command("import")
@@ -39,7 +39,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
     import time
 
     from reader.document import gallery_document
-    from reader.importers import gallery_files, load_file, load_files
+    from reader.importers import describe, gallery_files, load_file, load_files
     from reader.importers.photos import attach_photos, is_photo_source, load_photo_gallery
 
     if images is not None and len(paths) != 1:
@@ -78,8 +78,8 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                 found = gallery_files(path)
                 if not found:
                     failures.append(str(InputError(
-                        "the folder holds no gallery texts (.txt), documents (.json) or "
-                        "photos (.jpg, .png, .webp)", source=str(path))))
+                        f"the folder holds no {describe(photos=False)} or photos (.jpg, "
+                        ".png, .webp)", source=str(path))))
                 texts += found
             elif not path.exists():
                 failures.append(str(InputError("no such file or folder", source=str(path))))
@@ -207,10 +207,7 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
     """Show one gallery: its text and every photo's description, caption and credit."""
     from reader.document import gallery_document
 
-    try:
-        g = ctx.library.get(slug)
-    except NotFound as e:
-        fail(str(e))
+    g = ctx.library.get(slug)  # NotFound: one line, exit 1 (reader.cli.ReaderGroup)
     if as_json:
         click.echo(json.dumps(gallery_document(g), ensure_ascii=False, indent=2))
         return
@@ -238,31 +235,34 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
 @pass_ctx
 def delete(ctx: Context, slug: str) -> None:
     """Delete a gallery from the library."""
-    try:
-        ctx.library.delete(slug)
-    except NotFound as e:
-        fail(str(e))
+    ctx.library.delete(slug)
     click.echo(f"deleted {slug}")
 
 
 @main.command()
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, type=int)
-@click.option("--threads", default=8, show_default=True, type=int)
+@click.option("--host", default=None, help="Address to listen on (default: serve.host, "
+                                            "127.0.0.1).")
+@click.option("--port", default=None, type=int, help="Port (default: serve.port, 5000).")
+@click.option("--threads", default=None, type=click.IntRange(1, 256),
+              help="Request threads (default: serve.threads, 8).")
 @instance_for_command
 @pass_ctx
-def serve(ctx: Context, host: str, port: int, threads: int) -> None:
+def serve(ctx: Context, host: str | None, port: int | None, threads: int | None) -> None:
     """Serve the reader with a production WSGI server (waitress).
 
-    On an empty library it first loads the project's own sample gallery.
+    On an empty library it first loads the project's own sample gallery. Settings not given
+    here come from the configuration (`reader config`).
     """
+    host = host or ctx.config["serve.host"]
+    port = port if port is not None else ctx.config["serve.port"]
+    threads = threads or ctx.config["serve.threads"]
     import waitress
 
     from reader.web import create_app
 
     app = create_app(instance=ctx.instance)
     click.echo(f"Serving the gallery reader on http://{host}:{port}/ "
-               f"(library: {ctx.library.path})")
+               f"(library: {ctx.library.where()})")
     # Waitress reads a whole request body before the app sees it: cap what it will buffer at
     # twice the app's upload limit, so a modestly oversized upload still gets the app's clear
     # 413 page and a huge one is refused by waitress from its Content-Length alone.

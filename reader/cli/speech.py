@@ -8,18 +8,25 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
-from reader.errors import InputError, NotFound
-from reader.speech.script import SpeechSettings
-
-_D = SpeechSettings()
+from reader.config import RATE_RANGE
 
 
-def _speech(ctx: Context, workers: int = 1, backend: str | None = None):
-    from reader.speech.engine import EngineConfig
-    from reader.speech.service import Speech
+def _speech(ctx: Context, workers: int | None = None):
+    """The speech service as the configuration says (the web app's engine and cache keys)."""
+    from reader.speech.configured import speech_service
 
-    config = EngineConfig(backend=backend) if backend else EngineConfig()
-    return Speech.in_instance(ctx.instance, ctx.library, config, workers=workers)
+    return speech_service(ctx.config, ctx.library, workers)
+
+
+voice_option = click.option("--voice", default=None, help="Engine voice (default: the "
+                            "configuration's, else one for each gallery's language; see "
+                            "`reader voices`).")
+rate_option = click.option("--rate", default=None, type=click.IntRange(*RATE_RANGE),
+                           help=f"Words per minute, {RATE_RANGE[0]} to {RATE_RANGE[1]} "
+                                "(default: the configuration's speech.rate).")
+describe_option = click.option("--describe/--no-describe", default=None,
+                               help="Speak each photo's description too (default: the "
+                                    "configuration's speech.describe).")
 
 
 @main.group()
@@ -31,31 +38,27 @@ def audio() -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Engine processes rendering at once.")
-@click.option("--voice", default=_D.voice, help="Engine voice (default: one for each "
-                                                 "gallery's language; see `reader voices`).")
-@click.option("--rate", default=_D.rate, show_default=True, type=click.IntRange(80, 500),
-              help="Words per minute.")
-@click.option("--describe/--no-describe", default=_D.describe, show_default=True,
-              help="Speak each photo's description too.")
+@voice_option
+@rate_option
+@describe_option
 @instance_for_command
 @pass_ctx
-def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None, rate: int,
-          describe: bool) -> None:
+def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None,
+          rate: int | None, describe: bool | None) -> None:
     """Render every photo's speech ahead of time (all galleries, or SLUG...), skipping what
     is cached already."""
     from reader.speech.service import EngineUnavailable, RenderError, TextError
 
-    try:
-        galleries = [ctx.library.get(s) for s in slugs] if slugs else \
-            [ctx.library.get(s.slug) for s in ctx.library.list()]
-    except NotFound as e:
-        fail(str(e))
+    galleries = [ctx.library.get(s) for s in slugs] if slugs else \
+        [ctx.library.get(s.slug) for s in ctx.library.list()]
     speech = _speech(ctx, workers=jobs)
     try:
         speech.info()
     except EngineUnavailable as e:
         fail(f"no speech engine: {e}")
-    settings = SpeechSettings(voice=voice, rate=rate, describe=describe)
+    from reader.speech.configured import speech_settings
+
+    settings = speech_settings(ctx.config, voice=voice, rate=rate, describe=describe)
     todo, cached, failed = [], 0, 0
     for g in galleries:
         for item in g.items:
@@ -138,10 +141,7 @@ def lexicon_add(ctx: Context, word: str, spoken: str) -> None:
     """Say WORD as SPOKEN (replaces an existing entry for WORD)."""
     from reader.speech.lexicon import check_entry
 
-    try:
-        word, spoken = check_entry(word, spoken)
-    except InputError as e:
-        fail(str(e))
+    word, spoken = check_entry(word, spoken)
     ctx.library.set_pronunciation(word, spoken)
     click.echo(f"{word} → {spoken}")
 

@@ -24,20 +24,28 @@ asks, which general EPUB libraries do not offer for Media Overlays.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import uuid
-import wave
 import zipfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reader.errors import EpubError
+from reader.export.epub_timing import (  # noqa: F401  (read_cues: part of this module's face)
+    Clip,
+    _ms,
+    clock,
+    display_sentences,
+    overlay_clips,
+    read_cues,
+    wav_seconds,
+)
 from reader.images.derivatives import derivative_widths, scaled_height
 from reader.images.storage import ImageStore
 from reader.model import Gallery, Item, StoredImage
-from reader.speech.script import SpeechSettings, script_parts, sentences
+from reader.speech.script import SpeechSettings, script_parts
 
 ACTIVE_CLASS = "-epub-media-overlay-active"
 IMAGE_WIDTH = 960  # the derivative used: sharp on a tablet, small enough for a phone
@@ -57,19 +65,6 @@ img {{ display: block; max-width: 100%; height: auto; }}
 /* The text being read aloud (Media Overlays): a reading system puts this class on it. */
 .{ACTIVE_CLASS} {{ background-color: #ffeb3b; color: #000000; }}
 """
-
-
-class EpubError(Exception):
-    """A book that could not be made (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Clip:
-    """One `<par>` of an overlay: the element read, and where in the audio it is said."""
-
-    fragment: str  # element id in the photo's document
-    begin: float  # seconds
-    end: float
 
 
 @dataclass
@@ -94,88 +89,6 @@ class EpubResult:
     overlays: int
     duration: float  # seconds of audio in all overlays
     audio_note: str | None = None  # why there is no audio, when there is none
-
-
-# -- timing -------------------------------------------------------------------------------
-def _ms(seconds: float) -> int:
-    return round(seconds * 1000)
-
-
-def clock(ms: int) -> str:
-    """A SMIL clock value, e.g. 0:01:02.345."""
-    h, ms = divmod(ms, 3_600_000)
-    m, ms = divmod(ms, 60_000)
-    s, ms = divmod(ms, 1000)
-    return f"{h}:{m:02d}:{s:02d}.{ms:03d}"
-
-
-_STAMP = re.compile(r"(\d+):(\d\d):(\d\d)\.(\d{3}) --> (\d+):(\d\d):(\d\d)\.(\d{3})")
-
-
-def read_cues(vtt: str) -> list[tuple[float, float]]:
-    """(start, end) seconds of each cue of the speech service's WebVTT file."""
-    cues = []
-    for m in _STAMP.finditer(vtt):
-        g = [int(x) for x in m.groups()]
-        cues.append((g[0] * 3600 + g[1] * 60 + g[2] + g[3] / 1000,
-                     g[4] * 3600 + g[5] * 60 + g[6] + g[7] / 1000))
-    return cues
-
-
-def wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / w.getframerate()
-
-
-def display_sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in sentences(text)] or [text]
-
-
-def overlay_clips(item: Item, parts: list[tuple[str, str]], cues: list[tuple[float, float]],
-                  total: float, ids: dict[str, str]) -> list[Clip]:
-    """The overlay of one photo: which element is read from when to when.
-
-    ``parts`` are the script's pieces (`script_parts`), ``cues`` the times of the script's
-    sentences, ``total`` the audio's length, ``ids`` the element id of each piece and
-    ``"all"`` (the element holding them all). A caption whose shown sentences match the
-    spoken ones in number is read sentence by sentence (``ids["caption-N"]``).
-    """
-    text = " ".join(words for _, words in parts)
-    spans = sentences(text) or [(0, len(text))]
-    if len(cues) != len(spans) or not cues:
-        return [Clip(ids["all"], 0.0, total)]
-    times = [(b, e) for b, e in cues]
-    times[-1] = (times[-1][0], total)  # the last sentence runs to the end of the audio
-    # Each piece's character range in the script.
-    ranges, at = [], 0
-    for kind, words in parts:
-        ranges.append((kind, at, at + len(words)))
-        at += len(words) + 1
-    # Which pieces each spoken sentence touches; pieces sharing a sentence are read as one.
-    groups: list[list[int]] = []  # sentence indexes per group, in order
-    kinds: list[set[str]] = []
-    for i, (a, b) in enumerate(spans):
-        touched = {k for k, s, e in ranges if a < e and b > s}
-        if groups and kinds[-1] & touched:
-            groups[-1].append(i)
-            kinds[-1] |= touched
-        else:
-            groups.append([i])
-            kinds.append(set(touched))
-    clips = []
-    for sentence_ids, touched in zip(groups, kinds, strict=True):
-        begin, end = times[sentence_ids[0]][0], times[sentence_ids[-1]][1]
-        if len(touched) != 1:
-            clips.append(Clip(ids["all"], begin, end))
-            continue
-        kind = next(iter(touched))
-        shown = ids.get(f"{kind}-count")
-        if kind == "caption" and shown and int(shown) == len(sentence_ids) > 1:
-            clips += [Clip(ids[f"caption-{k}"], times[i][0], times[i][1])
-                      for k, i in enumerate(sentence_ids, start=1)]
-        else:
-            clips.append(Clip(ids[kind], begin, end))
-    return [c for c in clips if _ms(c.end) > _ms(c.begin)]
 
 
 # -- markup -------------------------------------------------------------------------------
@@ -493,7 +406,7 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
 
 def export_epub(library, instance: str | Path, slug: str, out: str | Path, speech=None,
                 settings: SpeechSettings | None = None) -> EpubResult:
-    """The book of the gallery ``slug`` in ``library`` (`reader.store.Library`); raises
+    """The book of the gallery ``slug`` in ``library`` (a `reader.store.Store`); raises
     `reader.errors.NotFound` for an unknown slug."""
     gallery = library.get(slug)
     images = library.images(it.image for it in gallery.items if it.image)

@@ -1,7 +1,7 @@
 """Importers: turn a source (gallery text, JSON document, folder) into plain :class:`Gallery`.
 
-`load_path` is the one entry point; it picks the importer by what the path is, and fills in
-the gallery's language.
+`load_path` is the one entry point; it picks the importer by what the path is (the registry,
+`reader.importers.registry`), and fills in the gallery's language.
 """
 
 from __future__ import annotations
@@ -13,12 +13,55 @@ from pathlib import Path
 from reader.errors import InputError
 from reader.importers.jsondoc import parse_gallery_json
 from reader.importers.lang import check_lang, detect_lang
+from reader.importers.registry import (
+    IMPORTERS,
+    Importer,
+    describe,
+    folder_suffixes,
+    importer_for,
+    register_importer,
+)
 from reader.importers.text import parse_gallery_text
 from reader.model import Gallery
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a gallery text is a few KB; 2 MiB is far past any real one
-TEXT_SUFFIXES = {".txt", ".text", ""}
-JSON_SUFFIXES = {".json"}
+
+
+@register_importer
+class TextImporter(Importer):
+    name = "text"
+    suffixes = (".txt", ".text")
+    description = "gallery texts (.txt)"
+    media_types = ("text/plain",)
+
+    def parse(self, text: str, source: str) -> Gallery:
+        return parse_gallery_text(text, source=source)
+
+
+@register_importer
+class JsonImporter(Importer):
+    name = "json"
+    suffixes = (".json",)
+    description = "gallery documents (.json)"
+    media_types = ("application/json",)
+    keeps_source = True
+
+    def sniff(self, head: str) -> bool:
+        return head.lstrip("\ufeff \t\r\n").startswith("{")
+
+    def parse(self, text: str, source: str) -> Gallery:
+        return parse_gallery_json(text, source=source)
+
+
+@register_importer
+class PhotoZipImporter(Importer):
+    """A zip of photos (a folder of them is found by its contents): reader.importers.photos."""
+
+    name = "photos"
+    suffixes = (".zip",)
+    description = "zips of photos (.zip)"
+    media_types = ("application/zip",)
+    photos = True
 
 
 @dataclass
@@ -50,12 +93,9 @@ def decode_source(data: bytes, source: str) -> str:
 
 def parse_source(data: bytes, source: str, *, kind: str = "text",
                  lang: str | None = None) -> Gallery:
-    """Parse one source's bytes; ``kind`` is "text" or "json"."""
+    """Parse one source's bytes with the importer registered as ``kind``."""
     text = decode_source(data, source)
-    if kind == "json":
-        gallery = parse_gallery_json(text, source=source)
-    else:
-        gallery = parse_gallery_text(text, source=source)
+    gallery = IMPORTERS[kind].parse(text, source)
     if lang:
         gallery.lang = check_lang(lang, source=source)
     elif not gallery.lang:
@@ -65,18 +105,17 @@ def parse_source(data: bytes, source: str, *, kind: str = "text",
 
 def _load_file(path: Path, lang: str | None) -> Gallery:
     source = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in TEXT_SUFFIXES | JSON_SUFFIXES:
-        raise InputError(f"cannot import a {suffix!r} file (gallery texts are .txt, "
-                         "documents .json)", source=source)
     size = path.stat().st_size
     if size > MAX_SOURCE_BYTES:
         raise InputError(f"the file is {size:,} bytes; a gallery text may be at most "
                          f"{MAX_SOURCE_BYTES:,}", source=source)
     data = path.read_bytes()
-    gallery = parse_source(data, source, kind="json" if suffix in JSON_SUFFIXES else "text",
-                           lang=lang)
-    if gallery.source is None or suffix not in JSON_SUFFIXES:
+    importer = importer_for(path.name, data[:64].decode("utf-8", "replace"))
+    if importer is None or importer.photos:
+        raise InputError(f"cannot import a {path.suffix.lower()!r} file here (this reader "
+                         f"imports {describe(photos=False)})", source=source)
+    gallery = parse_source(data, source, kind=importer.name, lang=lang)
+    if gallery.source is None or not importer.keeps_source:
         gallery.source = str(path.resolve())
     return gallery
 
@@ -90,8 +129,7 @@ def load_path(path: str | Path, *, lang: str | None = None) -> list[Loaded]:
         files = gallery_files(p)
         if not files:
             return [Loaded(str(path), error=InputError(
-                "the folder holds no gallery texts (.txt) or documents (.json)",
-                source=str(path)))]
+                f"the folder holds no {describe(photos=False)}", source=str(path)))]
         return [load_file(f, lang) for f in files]
     return [load_file(p, lang)]
 
@@ -101,7 +139,7 @@ def gallery_files(folder: Path) -> list[Path]:
     count them for its progress bar, then loads them one at a time)."""
     return sorted(f for f in folder.iterdir()
                   if f.is_file() and not f.is_symlink() and not f.name.startswith(".")
-                  and f.suffix.lower() in (TEXT_SUFFIXES - {""}) | JSON_SUFFIXES)
+                  and f.suffix.lower() in folder_suffixes())
 
 
 def load_file(path: Path, lang: str | None = None) -> Loaded:

@@ -10,7 +10,7 @@ from pathlib import Path
 from reader.importers import parse_source
 from reader.model import Gallery
 from reader.resources import SAMPLE_DIR
-from reader.store import Library
+from reader.store import Store
 
 SAMPLE_TEXT = SAMPLE_DIR / "harbour-lights.txt"
 
@@ -21,7 +21,7 @@ def sample_gallery() -> Gallery:
     return gallery
 
 
-def load_sample(library: Library, instance: str | Path) -> Gallery:
+def load_sample(library: Store, instance: str | Path) -> Gallery:
     """Store the sample gallery with its drawn photos (without them if they cannot be made)."""
     from reader.importers.photos import attach_photos
     from reader.sample.pictures import draw_all

@@ -30,14 +30,14 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from reader.errors import EngineUnavailable
 from reader.speech.audio import read_wav
+from reader.speech.registry import EngineConfig, make_engine, register_engine
+
+__all__ = ["EngineConfig", "EspeakSync", "Pyttsx3Plain", "Rendering", "make_backend"]
 
 #: eSpeak crashes on one text of roughly 16,000+ characters; keep every call well below.
 CHUNK_CHARS = 3000
-
-
-class EngineUnavailable(RuntimeError):
-    """No speech engine on this machine (or it would not start)."""
 
 
 @dataclass
@@ -73,12 +73,6 @@ class Rendering:
             if not (0 <= char <= len(text) and 0 <= sample <= self.n_samples) or char < last_char:
                 raise ValueError("the engine's word positions do not fit its audio")
             last_char = char
-
-
-@dataclass(frozen=True)
-class EngineConfig:
-    backend: str = "espeak-sync" if sys.platform.startswith("linux") else "pyttsx3"
-    library: str | None = None  # a libespeak-ng path, "system", or None (bundled, else system)
 
 
 def chunks(text: str, limit: int = CHUNK_CHARS) -> list[tuple[int, str]]:
@@ -133,13 +127,14 @@ def _pyttsx3_version() -> str:
         return "unknown"
 
 
+@register_engine
 class EspeakSync:
     """eSpeak NG in synchronous mode through pyttsx3's binding."""
 
     name = "espeak-sync"
 
-    def __init__(self, library: str | None):
-        self.source = load_espeak(library)
+    def __init__(self, config: EngineConfig):
+        self.source = load_espeak(config.library)
         from pyttsx3.drivers import _espeak as E
 
         self.E = E
@@ -203,15 +198,16 @@ class EspeakSync:
         return Rendering(bytes(samples), self.sample_rate, marks)
 
 
+@register_engine
 class Pyttsx3Plain:
     """The plain pyttsx3 engine (`save_to_file` + `runAndWait`), one sentence per call."""
 
     name = "pyttsx3"
 
-    def __init__(self, library: str | None):
+    def __init__(self, config: EngineConfig):
         driver = None
         if sys.platform.startswith("linux"):
-            self.source = load_espeak(library)
+            self.source = load_espeak(config.library)
             driver = "espeak"
         else:
             self.source = "platform"
@@ -303,11 +299,4 @@ class Pyttsx3Plain:
         return Rendering(bytes(samples), sample_rate, marks)
 
 
-BACKENDS = {"espeak-sync": EspeakSync, "pyttsx3": Pyttsx3Plain}
-
-
-def make_backend(config: EngineConfig):
-    if config.backend not in BACKENDS:
-        raise EngineUnavailable(f"unknown speech back end {config.backend!r} "
-                                f"(choose {', '.join(BACKENDS)})")
-    return BACKENDS[config.backend](config.library)
+make_backend = make_engine  # the name the worker has always used

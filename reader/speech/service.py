@@ -13,20 +13,17 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.errors import EngineUnavailable, RenderError, TextError
 from reader.model import Gallery, Item
 from reader.speech.audio import mp3_bytes, wav_bytes
 from reader.speech.cache import FORMATS, AudioCache, cache_key
 from reader.speech.cues import webvtt, webvtt_words
-from reader.speech.engine import EngineConfig, EngineUnavailable
+from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import Lexicon
 from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
-from reader.speech.worker import EnginePool, RenderError, job_timeout, shared_pool
+from reader.speech.worker import EnginePool, job_timeout, shared_pool
 
 __all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
-
-
-class TextError(ValueError):
-    """A text the engine must not be given (empty, or over MAX_CHARS)."""
 
 
 @dataclass(frozen=True)

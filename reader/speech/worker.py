@@ -29,17 +29,11 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from reader.speech.engine import EngineConfig, EngineUnavailable, Rendering
+from reader.errors import EngineUnavailable, RenderError, WorkerDied
+from reader.speech.engine import EngineConfig, Rendering
+from reader.speech.registry import engine_module
 
 START_TIMEOUT = 30.0
-
-
-class RenderError(RuntimeError):
-    """The engine could not render a text (after a retry)."""
-
-
-class WorkerDied(RuntimeError):
-    pass
 
 
 def job_timeout(text: str) -> float:
@@ -48,13 +42,15 @@ def job_timeout(text: str) -> float:
 
 
 # -- the child side ------------------------------------------------------------------------
-def worker_main(conn, config: EngineConfig) -> None:
+def worker_main(conn, config: EngineConfig, module: str | None = None) -> None:
+    """The engine process: start the engine ``config`` names (importing ``module``, where
+    it was registered, if need be), then render each job sent on ``conn``."""
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, 1)  # pyttsx3 prints "Audio saved to …"
-    from reader.speech.engine import make_backend
+    from reader.speech.registry import make_engine
 
     try:
-        backend = make_backend(config)
+        backend = make_engine(config, module)
     except Exception as e:  # noqa: BLE001  (anything: the parent reports it as unavailable)
         conn.send(("failed", str(e)))
         return
@@ -120,18 +116,19 @@ class Worker:
         return self.process is not None and self.process.is_alive()
 
     def _launch(self):
+        module = engine_module(self.config.backend)  # where a plug-in engine was registered
         if os.name != "posix":
             ctx = mp.get_context("spawn")
             parent, child = ctx.Pipe()
-            proc = ctx.Process(target=worker_main, args=(child, self.config), daemon=True,
-                               name="reader-speech-engine")
+            proc = ctx.Process(target=worker_main, args=(child, self.config, module),
+                               daemon=True, name="reader-speech-engine")
             proc.start()
             child.close()
             return proc, parent
         ours, theirs = socket.socketpair()
         proc = _Child(subprocess.Popen(
             [sys.executable, "-m", "reader.speech.worker", str(theirs.fileno()),
-             self.config.backend, self.config.library or ""],
+             self.config.to_json(), module or ""],
             pass_fds=(theirs.fileno(),), stdin=subprocess.DEVNULL, close_fds=True))
         theirs.close()
         parent = Connection(ours.detach())
@@ -351,6 +348,6 @@ def close_shared() -> None:
 atexit.register(close_shared)
 
 
-if __name__ == "__main__":  # python -m reader.speech.worker FD BACKEND [LIBRARY]
-    _fd, _backend, _library = int(sys.argv[1]), sys.argv[2], sys.argv[3] or None
-    worker_main(Connection(_fd), EngineConfig(backend=_backend, library=_library))
+if __name__ == "__main__":  # python -m reader.speech.worker FD CONFIG_JSON [MODULE]
+    _fd, _config = int(sys.argv[1]), EngineConfig.from_json(sys.argv[2])
+    worker_main(Connection(_fd), _config, (sys.argv[3:] or [""])[0] or None)

@@ -7,19 +7,24 @@ from typing import Any
 
 from flask import Flask
 
-from reader.instance import instance_dir
+from reader.config import Config
 from reader.resources import static_dir, templates_dir
-from reader.store import Library
+from reader.store import open_store
 from reader.web.urls import ReaderFlask
 
 
 def create_app(test_config: dict[str, Any] | None = None,
                instance: str | Path | None = None) -> Flask:
-    """Build the app on the library in ``instance`` (default: see `reader.instance`)."""
-    folder = instance_dir(instance or (test_config or {}).get("INSTANCE"))
+    """Build the app on the library in ``instance`` (default: see `reader.instance`).
+
+    Its settings are `reader.config.Config` (defaults, INSTANCE/config.toml, READER_*), the
+    same the CLI reads, copied into ``app.config``; ``test_config`` (Flask keys) wins."""
+    config = Config.load(instance or (test_config or {}).get("INSTANCE"))
+    folder = config.instance
     app = ReaderFlask("reader", instance_path=str(folder), instance_relative_config=True,
                 template_folder=str(templates_dir()), static_folder=str(static_dir()))
-    app.config.from_mapping(JSON_SORT_KEYS=False, LOAD_SAMPLE_IF_EMPTY=True)
+    app.config.from_mapping(JSON_SORT_KEYS=False, **config.flask_config())
+    app.extensions["config"] = config
     if test_config:
         app.config.update(test_config)
     app.json.ensure_ascii = False
@@ -30,7 +35,7 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     security.init_app(app)
 
-    library = Library.in_instance(folder)
+    library = open_store(folder, config["database_url"])
     app.extensions["library"] = library
     if app.config["LOAD_SAMPLE_IF_EMPTY"] and library.is_empty():
         from reader.sample import load_sample
@@ -76,7 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None,
     paging.init_app(app)
     compression.init_app(app)
 
-    from reader.export import routes as export_routes
+    from reader.web import downloads
 
-    export_routes.init_app(app)  # /g/<slug>/book.epub, site.zip: downloads
+    downloads.init_app(app)  # /g/<slug>/book.epub, site.zip: downloads
     return app

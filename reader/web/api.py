@@ -19,8 +19,3 @@ def galleries():
 @bp.get("/galleries/<slug>")
 def gallery(slug: str):
     return jsonify(gallery_document(gallery_or_404(slug), item_media))
-
-
-@bp.errorhandler(404)
-def not_found(e):
-    return jsonify({"error": e.description}), 404

@@ -30,11 +30,13 @@ from flask import (
     url_for,
 )
 
+from reader.config import RATE_RANGE  # one range for the web and the CLI
 from reader.errors import InputError
 from reader.model import Gallery, Item
 from reader.speech.cache import FORMATS
 from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import check_entry
+from reader.speech.registry import check_engine
 from reader.speech.script import SpeechSettings
 from reader.speech.service import EngineUnavailable, RenderError, Speech, TextError, Utterance
 from reader.web.assets import register_script
@@ -57,7 +59,7 @@ DEFAULTS = {
     "SPEECH_BACKEND": None,  # "espeak-sync" (Linux default) or "pyttsx3"
     "SPEECH_LIBRARY": None,  # a libespeak-ng path, "system", or None (bundled, else system)
     "SPEECH_WORKERS": 1,
-    "SPEECH_WARM": None,  # start the engine at app creation (default: unless TESTING)
+    "SPEECH_WARM": True,  # start the engine at app creation (config key speech.warm)
 }
 
 
@@ -66,7 +68,6 @@ def speech() -> Speech:
 
 
 AUTO_VOICE = "auto"
-RATE_RANGE = (80, 450)  # eSpeak NG's own limits, in words per minute
 
 
 def settings() -> SpeechSettings:
@@ -117,14 +118,14 @@ def _register_settings(app: Flask) -> None:
 def init_app(app: Flask) -> None:
     for name, value in DEFAULTS.items():
         app.config.setdefault(name, value)
-    backend = app.config["SPEECH_BACKEND"]
+    backend = app.config["SPEECH_BACKEND"] and check_engine(app.config["SPEECH_BACKEND"])
     config = EngineConfig(library=app.config["SPEECH_LIBRARY"],
                           **({"backend": backend} if backend else {}))
     service = Speech.in_instance(app.instance_path, app.extensions["library"], config,
                                  workers=int(app.config["SPEECH_WORKERS"]))
     app.extensions["speech"] = service
     warm = app.config["SPEECH_WARM"]
-    if warm or (warm is None and not app.testing):
+    if warm:
         # Start the engine now, so the first reader to press Listen does not wait for it.
         threading.Thread(target=service.available, daemon=True, name="speech-warm").start()
     _register_settings(app)
@@ -164,7 +165,7 @@ class LexiconEditing:
         """The text spoken with the lexicon applied, as MP3 (through the speech cache)."""
         service = speech()
         if not service.available():
-            raise InputError("this server has no speech engine to listen with", field="text")
+            raise EngineUnavailable("this server has no speech engine to listen with")
         u = service.utterance_for_text(service.lexicon().apply(text), settings())
         return service.file(u, "mp3").read_bytes(), "audio/mpeg"
 

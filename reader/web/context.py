@@ -6,10 +6,10 @@ from flask import abort, current_app
 
 from reader.errors import NotFound
 from reader.model import Gallery
-from reader.store import Library
+from reader.store import Store
 
 
-def library() -> Library:
+def library() -> Store:
     return current_app.extensions["library"]
 
 

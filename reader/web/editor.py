@@ -9,7 +9,7 @@ Hooks other features fill in at app creation (``app.extensions``):
 
 - ``"zip_importer"``: ``(data: bytes, filename: str) -> (Gallery, dict)``, raising
   `InputError`: the photos feature's zip importer gives the gallery and the keyword arguments
-  its store needs for `Library.save` (e.g. ``{"images": [...]}``). Until it is registered a zip
+  its store needs for `Store.save` (e.g. ``{"images": [...]}``). Until it is registered a zip
   upload is refused with a clear message.
 - ``"gallery_changed"``: a list of ``(slug: str) -> None`` called after every change the editor
   makes (import, edit, reorder, delete), e.g. for the speech feature to re-render the changed
@@ -33,6 +33,7 @@ from reader.editing import (
     move_item,
 )
 from reader.errors import InputError, NotFound
+from reader.importers.registry import accept_list
 from reader.model import Gallery
 from reader.web.auth import no_store, require_editor
 from reader.web.context import gallery_or_404, library
@@ -64,22 +65,21 @@ def index():
 # -- import ----------------------------------------------------------------------------------
 
 def _import_upload(upload) -> tuple[Gallery, dict]:
-    from reader.importers import parse_source
+    from reader.importers import describe, importer_for, parse_source
 
     name = PurePath(upload.filename or "upload").name
-    suffix = PurePath(name).suffix.lower()
     data = upload.read()
-    if suffix == ".zip":
+    importer = importer_for(name, data[:64].decode("utf-8", "replace"))
+    if importer is not None and importer.photos:
         zip_importer = current_app.extensions.get("zip_importer")
         if zip_importer is None:
             raise InputError("importing a zip of photos is not available in this reader yet; "
                              "upload the gallery's text (.txt) instead", source=name,
                              field="file")
         return zip_importer(data, name)
-    if suffix not in (".txt", ".json", ".text"):
-        raise InputError("choose a gallery text (.txt), a gallery document (.json) or a zip "
-                         "of photos (.zip)", source=name, field="file")
-    return parse_source(data, name, kind="json" if suffix == ".json" else "text"), {}
+    if importer is None:
+        raise InputError(f"choose one of: {describe()}", source=name, field="file")
+    return parse_source(data, name, kind=importer.name), {}
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -87,7 +87,8 @@ def import_gallery():
     from reader.importers import parse_source
 
     if request.method == "GET":
-        return render_template("editor/import.html", errors={}, text="")
+        return render_template("editor/import.html", errors={}, text="",
+                               accept=accept_list())
     text = request.form.get("text", "")
     upload = request.files.get("file")
     has_file = upload is not None and bool(upload.filename)
@@ -112,7 +113,8 @@ def import_gallery():
         except InputError as e:
             errors[field] = _sentence(str(e))
     if errors:
-        return render_template("editor/import.html", errors=errors, text=text), 400
+        return render_template("editor/import.html", errors=errors, text=text,
+                               accept=accept_list()), 400
     gallery_changed(gallery.slug)
     n = len(gallery.items)
     flash(f"Imported “{_short(gallery.title)}”: {n} photo{'' if n == 1 else 's'}.")

@@ -8,15 +8,12 @@ from urllib.parse import urlencode, urlsplit
 from flask import (
     Blueprint,
     abort,
-    jsonify,
-    make_response,
     redirect,
     render_template,
     request,
     url_for,
 )
 from markupsafe import Markup
-from werkzeug.exceptions import HTTPException
 
 from reader.web import settings as settings_model
 from reader.web.assets import page_scripts, page_stylesheets
@@ -158,14 +155,3 @@ def settings():
 @bp.get("/help")
 def help_page():
     return render_page("help.html", shortcuts=shortcuts())
-
-
-@bp.app_errorhandler(404)
-@bp.app_errorhandler(403)
-@bp.app_errorhandler(405)
-def error_page(e: HTTPException):
-    if request.path.startswith("/api/"):
-        return jsonify({"error": e.description}), e.code
-    titles = {404: "Page not found", 403: "Not allowed", 405: "Not allowed"}
-    return make_response(render_page("error.html", title=titles[e.code],
-                                     message=e.description, code=e.code), e.code)

@@ -10,9 +10,8 @@
 - On every response, static files and error pages included: a strict Content-Security-Policy
   (``CSP``; nothing inline, nothing from another origin), ``X-Content-Type-Options: nosniff``,
   ``Referrer-Policy``, ``X-Frame-Options`` (for old browsers; CSP's ``frame-ancestors`` for new).
-- An upload size limit (``MAX_CONTENT_LENGTH``) and error pages (``templates/error.html``) that
-  say what happened in plain words and never show a stack trace; under ``/api/`` errors are
-  JSON.
+- An upload size limit (``MAX_CONTENT_LENGTH``); the error pages themselves are
+  `reader.web.errors` (plain words, never a stack trace; JSON under ``/api/``).
 """
 
 from __future__ import annotations
@@ -24,10 +23,9 @@ import tempfile
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, abort, jsonify, make_response, render_template, request
+from flask import Flask, abort, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFError, CSRFProtect
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask_wtf.csrf import CSRFProtect
 
 from reader.errors import InputError
 
@@ -68,20 +66,6 @@ DEFAULTS = {
     "WTF_CSRF_TIME_LIMIT": None,
 }
 
-ERROR_TEXT = {
-    400: ("The request could not be understood",
-          "Something in what your browser sent was not right. Go back and try again."),
-    403: ("You cannot do that", "You do not have permission to do that."),
-    404: ("Page not found", "There is no page at this address. Check the address, or go to "
-                            "the library."),
-    405: ("That cannot be done here", "This address does not accept that kind of request."),
-    413: ("The file is too large", None),
-    429: ("Too many tries", "You have tried too many times. Wait a little, then try again."),
-    500: ("Sorry, something went wrong", "The reader could not finish that. Nothing you did "
-                                         "caused it; try again in a moment."),
-}
-
-
 def load_or_create_secret(folder: Path) -> bytes:
     """The instance's secret key, made (32 random bytes, file mode 0600) if there is none.
 
@@ -115,20 +99,6 @@ class SessionInterface(SecureCookieSessionInterface):
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
-
-
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
-
-
-def error_response(code: int, title: str | None = None, message: str | None = None):
-    default_title, default_message = ERROR_TEXT.get(code, ERROR_TEXT[500])
-    title = title or default_title
-    message = message or default_message
-    if _wants_json():
-        return make_response(jsonify({"error": message}), code)
-    return make_response(render_template("error.html", code=code, title=title,
-                                         message=message), code)
 
 
 def init_app(app: Flask) -> None:
@@ -165,34 +135,6 @@ def init_app(app: Flask) -> None:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
-    @app.errorhandler(CSRFError)
-    def csrf_error(e: CSRFError):
-        return error_response(
-            400, "This form has expired or did not come from this site",
-            "Nothing was changed. Go back, reload the page, and send the form again.")
+    from reader.web import errors
 
-    @app.errorhandler(413)
-    def too_large(e: HTTPException):
-        limit = app.config["MAX_CONTENT_LENGTH"]
-        return error_response(
-            413, message=f"Nothing was changed: uploads may be at most {limit / 2**20:g} MiB. "
-                         "Go back and choose a smaller file, or split the gallery.")
-
-    @app.errorhandler(HTTPException)
-    def http_error(e: HTTPException):
-        if e.code is None or e.code < 400:
-            return e
-        # Descriptions the app gives (abort(404, description=…)) are plain words for people;
-        # Werkzeug's own defaults are replaced by ours.
-        own = e.description if e.description != type(e).description else None
-        response = error_response(e.code, message=own)
-        for name, value in e.get_headers():  # Allow (405), Retry-After (429), …
-            if name.lower() != "content-type":
-                response.headers[name] = value
-        return response
-
-    @app.errorhandler(InternalServerError)
-    def server_error(e: InternalServerError):
-        # Flask has already logged the exception in full for the operator; the page says
-        # nothing about the code.
-        return error_response(500)
+    errors.init_app(app)  # every error page, once (reader/web/errors.py)

@@ -30,7 +30,10 @@ _locks_guard = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
+    from reader.web import export_site
+
     app.register_blueprint(bp)
+    export_site.init_app(app)
 
 
 def _fingerprint(gallery, kind: str) -> str:
@@ -87,14 +90,14 @@ def epub(slug: str):
 
 @bp.get("/g/<slug>/site.zip")
 def site(slug: str):
-    from reader.export.site import export_site
+    from reader.web.export_site import export_site
 
-    config = {k: v for k, v in current_app.config.items() if k.startswith("SPEECH_")}
+    app = current_app._get_current_object()  # the running app renders the site's pages
 
     def build(path: Path) -> None:
         with tempfile.TemporaryDirectory(dir=path.parent, prefix=".site-") as tmp:
             folder = Path(tmp) / slug
-            export_site(current_app.instance_path, slug, folder, config)
+            export_site(app, slug, folder)
             partial = Path(tmp) / "site.zip"
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
                 for f in sorted(folder.rglob("*")):

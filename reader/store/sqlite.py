@@ -1,205 +1,65 @@
-"""The library: galleries in one SQLite file (WAL mode), with schema migrations.
+"""The embedded store: the library in one SQLite file (WAL mode), with schema migrations.
 
-Every write is one transaction: a gallery lands whole or not at all. A gallery is identified
-by its source (re-importing the same file updates it in place and keeps its slug) or, where it
-has no source, by its slug.
+Every SQL statement of the project lives in this module and its two parts,
+`sqlite_accounts` (editors, the sign-in throttle) and `sqlite_search` (FTS5); the schema is
+`reader.store.migrations`. Every write is one transaction: a gallery lands whole or not at
+all. A gallery is identified by its source (re-importing the same file updates it in place and
+keeps its slug) or, where it has no source, by its slug.
 """
 
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-
-from slugify import slugify
 
 from reader.errors import InputError, NotFound
 from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.paging import Pager
+from reader.store.migrations import MIGRATIONS, statements
+from reader.store.protocol import LibraryPage, Summary
+from reader.store.slugs import check_gallery, make_slug
+from reader.store.sqlite_accounts import AccountsPart
+from reader.store.sqlite_search import SearchPart
 
 LIBRARY_FILE = "library.sqlite3"
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_MAX = 80
-
-# Each entry moves the schema one version on; never edit one that has shipped, add another.
-MIGRATIONS: list[str] = [
-    """
-    CREATE TABLE galleries (
-        id          INTEGER PRIMARY KEY,
-        slug        TEXT NOT NULL UNIQUE,
-        title       TEXT NOT NULL,
-        section     TEXT,
-        date        TEXT,
-        published   TEXT,
-        standfirst  TEXT,
-        body        TEXT NOT NULL DEFAULT '[]',
-        lang        TEXT NOT NULL,
-        source      TEXT UNIQUE,
-        warnings    TEXT NOT NULL DEFAULT '[]',
-        created_at  TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    );
-    CREATE TABLE items (
-        id          INTEGER PRIMARY KEY,
-        gallery_id  INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
-        position    INTEGER NOT NULL,
-        caption     TEXT NOT NULL,
-        credit      TEXT,
-        alt         TEXT,
-        image       TEXT,
-        UNIQUE (gallery_id, position)
-    );
-    CREATE INDEX galleries_by_date ON galleries (date DESC, id DESC);
-    """,
-    # 2: photo files (reader/images). Keyed by content, shared by every item that shows them.
-    """
-    CREATE TABLE images (
-        key             TEXT PRIMARY KEY CHECK (length(key) = 64),
-        format          TEXT NOT NULL CHECK (format IN ('JPEG', 'PNG', 'WEBP')),
-        width           INTEGER NOT NULL CHECK (width > 0),
-        height          INTEGER NOT NULL CHECK (height > 0),
-        size            INTEGER NOT NULL CHECK (size > 0),
-        name            TEXT,
-        ext_description TEXT,
-        created_at      TEXT NOT NULL
-    );
-    CREATE INDEX items_by_image ON items (image);
-    """,
-    # 3: the pronunciation lexicon (speech only; see reader/speech/lexicon.py for its rules).
-    """
-    CREATE TABLE lexicon (
-        word        TEXT PRIMARY KEY,
-        spoken      TEXT NOT NULL,
-        updated_at  TEXT NOT NULL
-    );
-    """,
-    # 4: editors who may sign in (see reader/users.py) and the sign-in throttle's
-    # counts of wrong passwords in a row, per account and per client address.
-    """
-    CREATE TABLE users (
-        id            INTEGER PRIMARY KEY,
-        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
-        password_hash TEXT NOT NULL,
-        session_stamp TEXT NOT NULL,
-        created_at    TEXT NOT NULL
-    );
-    CREATE TABLE sign_in_failures (
-        key           TEXT PRIMARY KEY,
-        failures      INTEGER NOT NULL,
-        last_failure  REAL NOT NULL,
-        blocked_until REAL NOT NULL
-    );
-    """,
-    # 5 (archive): full-text search over every photo, kept in step with the tables by triggers
-    # (so every save and delete updates it in its own transaction), and the indexes the
-    # paginated, filtered library page walks. One search row per photo; the gallery's title and
-    # standfirst sit on its first photo's row, so a gallery-level match is one result, not N.
-    """
-    CREATE VIRTUAL TABLE search_index USING fts5(
-        title, standfirst, caption, alt, credit,
-        tokenize = 'unicode61 remove_diacritics 2',
-        prefix = '2 3'
-    );
-    INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(6.0, 2.0, 3.0, 1.0, 4.0)');
-    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
-        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
-        SELECT new.id, iif(new.position = 1, g.title, NULL),
-               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
-        FROM galleries g WHERE g.id = new.gallery_id;
-    END;
-    CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
-        DELETE FROM search_index WHERE rowid = old.id;
-    END;
-    CREATE TRIGGER items_search_update AFTER UPDATE ON items BEGIN
-        DELETE FROM search_index WHERE rowid = old.id;
-        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
-        SELECT new.id, iif(new.position = 1, g.title, NULL),
-               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
-        FROM galleries g WHERE g.id = new.gallery_id;
-    END;
-    CREATE TRIGGER galleries_search_update AFTER UPDATE OF title, standfirst ON galleries BEGIN
-        UPDATE search_index SET title = new.title, standfirst = new.standfirst
-        WHERE rowid = (SELECT id FROM items WHERE gallery_id = new.id AND position = 1);
-    END;
-    INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
-    SELECT i.id, iif(i.position = 1, g.title, NULL), iif(i.position = 1, g.standfirst, NULL),
-           i.caption, i.alt, i.credit
-    FROM items i JOIN galleries g ON g.id = i.gallery_id;
-    DROP INDEX galleries_by_date;
-    CREATE INDEX galleries_newest ON galleries (ifnull(date, '') DESC, id DESC);
-    CREATE INDEX galleries_section_newest ON galleries (section, ifnull(date, '') DESC, id DESC);
-    """,
-]
-
-
-@dataclass(frozen=True)
-class Summary:
-    """A gallery as the library page lists it."""
-
-    slug: str
-    title: str
-    date: str | None
-    item_count: int
-    lang: str
-    section: str | None
-
-
-@dataclass(frozen=True)
-class LibraryPage:
-    """One page of the library listing, newest first, with the filters that made it."""
-
-    galleries: list[Summary]
-    pager: Pager
-    section: str | None = None
-    year: int | None = None
-
-
-# The library's order, newest first, undated last. Written the same way in the indexes of
-# migration 2, so every listing query walks an index instead of sorting.
-_NEWEST = "ifnull(date, '') DESC, id DESC"
 BATCH_SIZE = 200  # galleries per transaction in save_many
+# The library's order, newest first, undated last. Written the same way in the indexes of
+# migration 5, so every listing query walks an index instead of sorting.
+_NEWEST = "ifnull(date, '') DESC, id DESC"
 
 
-def make_slug(title: str) -> str:
-    """A readable URL slug from a title: "Photos: Russia's Kherson" → "russias-kherson"."""
-    title = re.sub(r"^\s*(photos|pictures|in pictures|gallery)\s*:\s*", "", title, flags=re.I)
-    slug = slugify(title, max_length=SLUG_MAX, word_boundary=True, replacements=[["'", ""],
-                                                                                   ["’", ""]])
-    return slug or "gallery"
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _statements(script: str) -> Iterator[str]:
-    """Split an SQL script into whole statements (triggers included)."""
-    buf = ""
-    for line in script.splitlines(keepends=True):
-        buf += line
-        if sqlite3.complete_statement(buf):
-            yield buf.strip()
-            buf = ""
-    if buf.strip():
-        yield buf.strip()
-
-
-class Library:
-    """The galleries in one SQLite file. Cheap to create; connections are opened per call."""
+class SqliteStore(AccountsPart, SearchPart):
+    """The galleries in one SQLite file. Cheap to create; connections are opened per call
+    (or per `transaction()`), so one instance serves any number of threads."""
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
+        self._local = threading.local()
+
+    def __reduce__(self):  # picklable for process pools: the path is all it is
+        return (type(self), (self.path,))
+
+    def where(self) -> str:
+        return str(self.path)
 
     @classmethod
-    def in_instance(cls, instance: str | Path) -> Library:
+    def in_instance(cls, instance: str | Path) -> SqliteStore:
         folder = Path(instance)
         folder.mkdir(parents=True, exist_ok=True)
-        lib = cls(folder / LIBRARY_FILE)
-        lib.migrate()
-        return lib
+        store = cls(folder / LIBRARY_FILE)
+        store.migrate()
+        return store
 
-    # -- connections ---------------------------------------------------------------------
+    # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         con.row_factory = sqlite3.Row
@@ -207,32 +67,59 @@ class Library:
         con.execute("PRAGMA busy_timeout = 10000")
         return con
 
+    def _current(self) -> sqlite3.Connection | None:
+        return getattr(self._local, "con", None)
+
+    @contextmanager
+    def transaction(self) -> Iterator[SqliteStore]:
+        """One write transaction (``BEGIN IMMEDIATE``) for every call of this thread inside
+        the block; a nested block joins the outer one."""
+        if self._current() is not None:
+            yield self
+            return
+        con = self._connect()
+        try:
+            con.execute("BEGIN IMMEDIATE")
+            self._local.con = con
+            try:
+                yield self
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+            con.execute("COMMIT")
+        finally:
+            self._local.con = None
+            con.close()
+
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
+        con = self._current()
+        if con is not None:
+            yield con
+            return
         con = self._connect()
         try:
             yield con
         finally:
             con.close()
 
-    def read(self):
-        """A connection for reading (for store-level modules such as `reader.search`)."""
-        return self._read()
+    @contextmanager
+    def _snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A connection whose reads all see one state of the library."""
+        if self._current() is not None:
+            yield self._current()
+            return
+        with self._read() as con:
+            con.execute("BEGIN")
+            try:
+                yield con
+            finally:
+                con.execute("COMMIT")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
-        """One transaction: committed if the block ends normally, rolled back otherwise."""
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            try:
-                yield con
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        finally:
-            con.close()
+        with self.transaction():
+            yield self._current()
 
     def migrate(self) -> int:
         """Bring the schema up to date in one transaction; returns the schema version.
@@ -248,7 +135,7 @@ class Library:
                 raise InputError(f"the library was made by a newer reader (schema {version}, "
                                  f"this one knows {len(MIGRATIONS)})", source=str(self.path))
             for script in MIGRATIONS[version:]:
-                for statement in _statements(script):
+                for statement in statements(script):
                     con.execute(statement)
             con.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
         return len(MIGRATIONS)
@@ -261,9 +148,9 @@ class Library:
     def list(self) -> list[Summary]:
         with self._read() as con:
             rows = con.execute(
-                """SELECT g.slug, g.title, g.date, g.lang, g.section,
+                f"""SELECT g.slug, g.title, g.date, g.lang, g.section,
                           (SELECT count(*) FROM items i WHERE i.gallery_id = g.id) AS n
-                   FROM galleries g ORDER BY ifnull(g.date, '') DESC, g.id DESC"""
+                   FROM galleries g ORDER BY {_NEWEST}"""
             ).fetchall()
         return [Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
                 for r in rows]
@@ -284,8 +171,7 @@ class Library:
             where.append("ifnull(date, '') >= ? AND ifnull(date, '') < ?")
             params += [f"{year:04d}", f"{year + 1:04d}"]
         clause = f"WHERE {' AND '.join(where)}" if where else ""
-        with self._read() as con:
-            con.execute("BEGIN")  # one snapshot for the count and the rows
+        with self._snapshot() as con:  # one snapshot for the count and the rows
             total = con.execute(f"SELECT count(*) FROM galleries {clause}", params).fetchone()[0]
             pager = Pager(page, per_page, total)
             rows = con.execute(
@@ -297,7 +183,6 @@ class Library:
                     ORDER BY ifnull(g.date, '') DESC, g.id DESC""",
                 [*params, per_page, pager.offset],
             ).fetchall() if pager.exists else []
-            con.execute("COMMIT")
         return LibraryPage(
             [Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
              for r in rows], pager, section, year)
@@ -326,7 +211,7 @@ class Library:
                 out.append(int(row[0][:4]))
 
     def get(self, slug: str) -> Gallery:
-        with self._read() as con:
+        with self._snapshot() as con:
             row = con.execute("SELECT * FROM galleries WHERE slug = ?", (slug,)).fetchone()
             if row is None:
                 raise NotFound(slug)
@@ -350,9 +235,9 @@ class Library:
         ``images`` are the records of the photo files its items refer to; they land in the same
         transaction as the gallery. Sets ``gallery.slug``; returns the gallery.
         """
-        self._check(gallery)
+        check_gallery(gallery)
         with self._write() as con:
-            self._store(con, gallery, datetime.now(UTC).isoformat(timespec="seconds"), images)
+            self._store(con, gallery, _now(), images)
         return gallery
 
     def save_many(self, galleries: Iterable[Gallery], batch_size: int = BATCH_SIZE
@@ -373,12 +258,12 @@ class Library:
             yield from self._save_batch(batch)
 
     def _save_batch(self, batch: list[Gallery]) -> list[tuple[Gallery, InputError | None]]:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
+        now = _now()
         done: list[tuple[Gallery, InputError | None]] = []
         with self._write() as con:
             for gallery in batch:
                 try:
-                    self._check(gallery)
+                    check_gallery(gallery)
                     con.execute("SAVEPOINT one_gallery")
                     try:
                         self._store(con, gallery, now)
@@ -392,17 +277,6 @@ class Library:
                 else:
                     done.append((gallery, None))
         return done
-
-    @staticmethod
-    def _check(gallery: Gallery) -> None:
-        if not gallery.title.strip():
-            raise InputError("a gallery needs a title", source=gallery.source, field="title")
-        if not gallery.items:
-            raise InputError("a gallery needs at least one photo", source=gallery.source,
-                             field="items")
-        if gallery.slug is not None and not SLUG_RE.match(gallery.slug):
-            raise InputError(f"{gallery.slug!r} is not a slug (lower-case letters, digits and "
-                             "single hyphens)", source=gallery.source, field="slug")
 
     def _store(self, con: sqlite3.Connection, gallery: Gallery, now: str,
                images: Sequence[StoredImage] = ()) -> None:
@@ -496,11 +370,10 @@ class Library:
         return {r["word"]: r["spoken"] for r in rows}
 
     def set_pronunciation(self, word: str, spoken: str) -> None:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
         with self._write() as con:
             con.execute("""INSERT INTO lexicon (word, spoken, updated_at) VALUES (?,?,?)
                            ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
-                           updated_at=excluded.updated_at""", (word, spoken, now))
+                           updated_at=excluded.updated_at""", (word, spoken, _now()))
 
     def remove_pronunciation(self, word: str) -> bool:
         """Remove an entry; False if there was none."""

@@ -1,11 +1,14 @@
 """The static site export: one gallery as plain files that work on any static host and from
 disk (``file://``).
 
-The pages are the live app's own pages, rendered by the app itself (its templates, context
-processors and media providers) through Flask's test client, with one difference: the app is
-made with ``STATIC_EXPORT = True`` and a URL rewriter (`reader.web.urls`) that turns every URL
-the templates build into a path relative to the page being rendered, ending in ``.html`` for
-pages, so links work without a server. Every file a page refers to (photo derivatives, the
+The pages are the app's own pages, rendered by the app itself (its templates, context
+processors and media providers) through Flask's test client: the running app for the gallery
+page's ``site.zip`` download, an app made for the purpose by `reader export site`. The export's
+requests, and only they, carry two things in their WSGI environ: a URL rewriter
+(`reader.web.urls`) that turns every URL the templates build into a path relative to the page
+being rendered, ending in ``.html`` for pages, so links work without a server; and the mark
+`EXPORT_KEY`, under which templates see ``config.STATIC_EXPORT`` true (see `init_app`), so other
+readers of the same app are never affected. Every file a page refers to (photo derivatives, the
 full-size views' images, the spoken audio and its cues) is fetched through the app's own
 routes, so audio is rendered by the speech service exactly as a reader of the live app gets it.
 All of ``static/`` is copied, so whatever scripts and styles features register come along.
@@ -37,14 +40,15 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from reader.resources import static_dir
+from flask import Flask, current_app, has_request_context, request
 
+from reader.errors import ExportError
+from reader.resources import static_dir
+from reader.web.urls import REWRITER_KEY
+
+EXPORT_KEY = "reader.static_export"  # set in the environ of the export's own requests
 MARKER = "reader-export.json"
 FORMAT = "gallery-reader static site 1"
-
-
-class ExportError(Exception):
-    """An export that could not be made (the message says why and names the file)."""
 
 
 @dataclass
@@ -129,12 +133,16 @@ class _Exporter:
         from reader.web.pages import render_page
 
         self.current = "index.html"
-        with self.app.test_request_context("/"):
+        with self.app.test_request_context("/", environ_base=self.environ()):
             self.app.preprocess_request()
             listed = [s for s in library().list() if s.slug == self.slug]
             listing = LibraryPage(listed, Pager(1, max(1, len(listed)), len(listed)))
             return render_page("library.html", listing=listing, galleries=listed,
                                sections=[], years=[]).encode("utf-8")
+
+    def environ(self) -> dict[str, Any]:
+        """What marks a request as this export's (see the module's doc)."""
+        return {EXPORT_KEY: True, REWRITER_KEY: self.rewrite}
 
     def fetch(self, client, url: str) -> bytes:
         with client.get(url) as response:
@@ -145,36 +153,47 @@ class _Exporter:
             return response.get_data()
 
 
-def export_app(instance: str | Path, config: dict[str, Any] | None = None):
-    """An app on ``instance`` made for exporting: no sample loading, no engine warm-up."""
+def init_app(app: Flask) -> None:
+    """Templates rendered for an export see ``config.STATIC_EXPORT`` true (a context variable
+    ``config`` shadows the app's for those requests only)."""
+
+    @app.context_processor
+    def static_export_config():
+        if has_request_context() and request.environ.get(EXPORT_KEY):
+            return {"config": {**current_app.config, "STATIC_EXPORT": True}}
+        return {}
+
+
+def export_app(instance: str | Path, config: dict[str, Any] | None = None) -> Flask:
+    """An app on ``instance`` for `reader export site`: no sample loading, no engine warm-up.
+    ``config``: app settings to use (e.g. ``SPEECH_RATE``)."""
     from reader.web import create_app
 
     settings = {**(config or {}), "TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False,
-                "SPEECH_WARM": False, "STATIC_EXPORT": True}
+                "SPEECH_WARM": False}
     return create_app(settings, instance=instance)
 
 
-def export_site(instance: str | Path, slug: str, out_dir: str | Path,
-                config: dict[str, Any] | None = None) -> SiteExport:
-    """Write the gallery ``slug`` of the library in ``instance`` to ``out_dir`` as a static
-    site. ``out_dir`` must be missing, empty, or an earlier export (which is replaced whole:
-    the new one is built beside it and swapped in, so a failed export leaves it as it was).
-    ``config``: app settings to use (e.g. ``SPEECH_RATE``).
+def export_site(app: Flask, slug: str, out_dir: str | Path) -> SiteExport:
+    """Write the gallery ``slug`` of ``app``'s library to ``out_dir`` as a static site, with
+    the app's own pages (any app: the running one, or `export_app`'s). ``out_dir`` must be
+    missing, empty, or an earlier export (which is replaced whole: the new one is built beside
+    it and swapped in, so a failed export leaves it as it was).
 
     Raises `reader.errors.NotFound` for an unknown slug, `ExportError` when a page or file
     cannot be made or ``out_dir`` holds something else.
     """
-    from reader.web.urls import set_url_rewriter
+    with app.app_context():  # its own `g`, even when called from one of the app's requests
+        return _export(app, slug, Path(out_dir))
 
-    out = Path(out_dir)
+
+def _export(app: Flask, slug: str, out: Path) -> SiteExport:
     if out.exists() and (not out.is_dir() or
                          (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise ExportError(f"{out}: not empty and not an earlier export; choose a new or "
                           "empty folder")
-    app = export_app(instance, config)
     gallery = app.extensions["library"].get(slug)  # NotFound names the slug
     exporter = _Exporter(app, slug)
-    set_url_rewriter(app, exporter.rewrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging.chmod(0o755)  # mkdtemp makes it private; a site is for publishing
@@ -183,6 +202,7 @@ def export_site(instance: str | Path, slug: str, out_dir: str | Path,
         _write(staging / "index.html", exporter.library_page())
         result.pages.append("index.html")
         client = app.test_client()
+        client.environ_base.update(exporter.environ())
         for url, path in exporter.pages(gallery):
             exporter.current = path
             _write(staging / path, exporter.fetch(client, url))

@@ -1,0 +1,134 @@
+"""The SQLite schema, as an ordered list of migrations (schema version = list length).
+
+`PRAGMA user_version` holds how many have been applied; `SqliteStore.migrate` applies the rest
+in one transaction. To change the schema, append an entry (with a comment saying which feature
+needs it): never edit or reorder one that has shipped. Another database keeps its own list
+beside its implementation.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+
+# Each entry moves the schema one version on; never edit one that has shipped, add another.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE galleries (
+        id          INTEGER PRIMARY KEY,
+        slug        TEXT NOT NULL UNIQUE,
+        title       TEXT NOT NULL,
+        section     TEXT,
+        date        TEXT,
+        published   TEXT,
+        standfirst  TEXT,
+        body        TEXT NOT NULL DEFAULT '[]',
+        lang        TEXT NOT NULL,
+        source      TEXT UNIQUE,
+        warnings    TEXT NOT NULL DEFAULT '[]',
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    CREATE TABLE items (
+        id          INTEGER PRIMARY KEY,
+        gallery_id  INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+        position    INTEGER NOT NULL,
+        caption     TEXT NOT NULL,
+        credit      TEXT,
+        alt         TEXT,
+        image       TEXT,
+        UNIQUE (gallery_id, position)
+    );
+    CREATE INDEX galleries_by_date ON galleries (date DESC, id DESC);
+    """,
+    # 2: photo files (reader/images). Keyed by content, shared by every item that shows them.
+    """
+    CREATE TABLE images (
+        key             TEXT PRIMARY KEY CHECK (length(key) = 64),
+        format          TEXT NOT NULL CHECK (format IN ('JPEG', 'PNG', 'WEBP')),
+        width           INTEGER NOT NULL CHECK (width > 0),
+        height          INTEGER NOT NULL CHECK (height > 0),
+        size            INTEGER NOT NULL CHECK (size > 0),
+        name            TEXT,
+        ext_description TEXT,
+        created_at      TEXT NOT NULL
+    );
+    CREATE INDEX items_by_image ON items (image);
+    """,
+    # 3: the pronunciation lexicon (speech only; see reader/speech/lexicon.py for its rules).
+    """
+    CREATE TABLE lexicon (
+        word        TEXT PRIMARY KEY,
+        spoken      TEXT NOT NULL,
+        updated_at  TEXT NOT NULL
+    );
+    """,
+    # 4: editors who may sign in (see reader/users.py) and the sign-in throttle's
+    # counts of wrong passwords in a row, per account and per client address.
+    """
+    CREATE TABLE users (
+        id            INTEGER PRIMARY KEY,
+        name          TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        session_stamp TEXT NOT NULL,
+        created_at    TEXT NOT NULL
+    );
+    CREATE TABLE sign_in_failures (
+        key           TEXT PRIMARY KEY,
+        failures      INTEGER NOT NULL,
+        last_failure  REAL NOT NULL,
+        blocked_until REAL NOT NULL
+    );
+    """,
+    # 5 (archive): full-text search over every photo, kept in step with the tables by triggers
+    # (so every save and delete updates it in its own transaction), and the indexes the
+    # paginated, filtered library page walks. One search row per photo; the gallery's title and
+    # standfirst sit on its first photo's row, so a gallery-level match is one result, not N.
+    """
+    CREATE VIRTUAL TABLE search_index USING fts5(
+        title, standfirst, caption, alt, credit,
+        tokenize = 'unicode61 remove_diacritics 2',
+        prefix = '2 3'
+    );
+    INSERT INTO search_index (search_index, rank) VALUES ('rank', 'bm25(6.0, 2.0, 3.0, 1.0, 4.0)');
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items BEGIN
+        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+        SELECT new.id, iif(new.position = 1, g.title, NULL),
+               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
+        FROM galleries g WHERE g.id = new.gallery_id;
+    END;
+    CREATE TRIGGER items_search_delete AFTER DELETE ON items BEGIN
+        DELETE FROM search_index WHERE rowid = old.id;
+    END;
+    CREATE TRIGGER items_search_update AFTER UPDATE ON items BEGIN
+        DELETE FROM search_index WHERE rowid = old.id;
+        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+        SELECT new.id, iif(new.position = 1, g.title, NULL),
+               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
+        FROM galleries g WHERE g.id = new.gallery_id;
+    END;
+    CREATE TRIGGER galleries_search_update AFTER UPDATE OF title, standfirst ON galleries BEGIN
+        UPDATE search_index SET title = new.title, standfirst = new.standfirst
+        WHERE rowid = (SELECT id FROM items WHERE gallery_id = new.id AND position = 1);
+    END;
+    INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+    SELECT i.id, iif(i.position = 1, g.title, NULL), iif(i.position = 1, g.standfirst, NULL),
+           i.caption, i.alt, i.credit
+    FROM items i JOIN galleries g ON g.id = i.gallery_id;
+    DROP INDEX galleries_by_date;
+    CREATE INDEX galleries_newest ON galleries (ifnull(date, '') DESC, id DESC);
+    CREATE INDEX galleries_section_newest ON galleries (section, ifnull(date, '') DESC, id DESC);
+    """,
+]
+
+
+def statements(script: str) -> Iterator[str]:
+    """Split an SQL script into whole statements (triggers included)."""
+    buf = ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
