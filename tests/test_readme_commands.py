@@ -45,7 +45,7 @@ def test_the_readme_names_the_commands_we_expect():
     setup, commands = using_it_commands()
     assert setup == [". .venv/bin/activate"]
     assert [c.split()[1] for c in commands] == ["import", "list", "show", "import", "delete",
-                                                "serve"]
+                                                "config", "serve"]
 
 
 def test_every_using_it_command_runs_as_written(tmp_path):

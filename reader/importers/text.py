@@ -29,8 +29,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+import reader.importers.textlayout as layout
 from reader.errors import InputError
-from reader.importers import textlayout as layout
 from reader.importers.textfurniture import dated_line
 from reader.importers.textlines import HEADER, SKIPPED, Kind, Line, classify, ends_sentence
 from reader.model import Gallery, GalleryWarning, Item

@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass
 from enum import Enum, auto
 
+import reader.importers.textcredits as credits
 from reader.errors import InputError
-from reader.importers import textcredits as credits
 from reader.importers.textfurniture import CAPTION_MARKER, NOTE, is_furniture, strip_html
 
 MAX_LINE_CHARS = 20_000
