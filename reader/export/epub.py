@@ -445,7 +445,7 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         documents[ch.name], ids = book.photo_page(ch, total)
         if speech is None:
             continue
-        parts = script_parts(ch.item, settings, speech.lexicon())
+        parts = script_parts(ch.item, settings, speech.lexicon(), gallery.lang)
         if not parts:
             continue
         u = speech.utterance(gallery, ch.item, settings)

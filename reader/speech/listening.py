@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.i18n import gettext
 from reader.model import Gallery
 from reader.speech.audio import mp3_bytes, read_wav
 from reader.speech.lexicon import Lexicon
@@ -42,25 +43,31 @@ def intro_script(gallery: Gallery, lexicon: Lexicon | None = None) -> str:
     lexicon = lexicon or Lexicon()
     pieces = []
     for words in (gallery.title, gallery.standfirst):
-        said = lexicon.apply(normalise(words or ""))
+        said = lexicon.apply(normalise(words or "", gallery.lang))
         if said:
             pieces.append(_sentence(said))
     return " ".join(pieces)
 
 
-def announcement(n: int, total: int) -> str:
-    return f"Photo {n} of {total}."
+def chapter_title(n: int, total: int, lang: str | None = "en") -> str:
+    """"Photo 3 of 13", in the gallery's language (chapter and M3U titles)."""
+    return gettext(lang, "Photo %(n)s of %(total)s", n=n, total=total)
+
+
+def announcement(n: int, total: int, lang: str | None = "en") -> str:
+    return chapter_title(n, total, lang) + "."
 
 
 def parts(gallery: Gallery, settings: SpeechSettings | None = None,
           lexicon: Lexicon | None = None) -> list[Part]:
     """Every part of the gallery, in the order they are heard."""
-    total = len(gallery.items)
-    out = [Part(0, "Introduction", intro_script(gallery, lexicon) or gallery.title)]
+    total, lang = len(gallery.items), gallery.lang
+    out = [Part(0, gettext(lang, "Introduction"),
+                intro_script(gallery, lexicon) or gallery.title)]
     for item in gallery.items:
-        said = speech_script(item, settings, lexicon)
-        text = announcement(item.position, total) + (" " + said if said else "")
-        out.append(Part(item.position, f"Photo {item.position} of {total}", text))
+        said = speech_script(item, settings, lexicon, lang)
+        text = announcement(item.position, total, lang) + (" " + said if said else "")
+        out.append(Part(item.position, chapter_title(item.position, total, lang), text))
     return out
 
 

@@ -106,12 +106,27 @@ class Speech:
         return Lexicon(self._lexicon() if self._lexicon else {})
 
     def utterance(self, gallery: Gallery, item: Item, settings: SpeechSettings) -> Utterance:
-        text = speech_script(item, settings, self.lexicon())
+        text = speech_script(item, settings, self.lexicon(), gallery.lang)
         return self.utterance_for_text(text, settings, gallery.lang)
+
+    def voice_language(self, voice: str) -> str | None:
+        """The primary language of one of the engine's voices (None if it has none)."""
+        for v in self.voices():
+            if v["id"] == voice and v["languages"]:
+                return v["languages"][0].lower().replace("_", "-").split("-")[0]
+        return None
+
+    def voice_for_text(self, chosen: str | None, lang: str | None) -> str:
+        """The reader's chosen voice when it speaks the gallery's language; otherwise a
+        voice for that language: a fixed voice never reads another language's text."""
+        primary = (lang or "en").lower().replace("_", "-").split("-")[0]
+        if chosen and self.voice_language(chosen) == primary:
+            return chosen
+        return self.voice_for(lang)
 
     def utterance_for_text(self, text: str, settings: SpeechSettings,
                            lang: str | None = None) -> Utterance:
-        voice = settings.voice or self.voice_for(lang)
+        voice = self.voice_for_text(settings.voice, lang)
         return Utterance(text, voice, int(settings.rate), float(settings.volume),
                          self.info()["version"])
 
