@@ -146,15 +146,23 @@ def test_speech_settings_come_from_the_readers_cookie(speech_app, seed_gallery):
     # A voice the engine has; a voice it has not is refused by name.
     voices = speech_app.extensions["speech"].voices()
     french = next(v["id"] for v in voices if "fr-fr" in [x.lower() for x in v["languages"]])
+    scottish = next(v["id"] for v in voices
+                    if "en-gb-scotland" in [x.lower() for x in v["languages"]])
+    client.post("/settings", data={"speech_voice": scottish})
+    assert _speech(client, slug)["voice"] == scottish  # an English voice, English gallery
+    # A French voice never reads the English gallery: it gets an English voice instead.
     client.post("/settings", data={"speech_voice": french})
-    assert _speech(client, slug)["voice"] == french
+    said_by = _speech(client, slug)["voice"]
+    assert said_by != french
+    assert any(x.lower().startswith("en") for v in voices if v["id"] == said_by
+               for x in v["languages"])
     bad = client.post("/settings", data={"speech_voice": "no/such-voice",
                                          "speech_rate": "9000"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 or "Nothing was saved" in html
     assert "Voice: choose one of the options." in html
     assert "Speaking rate (words per minute): give a whole number from 80 to 450." in html
-    assert _speech(client, slug)["voice"] == french  # unchanged
+    assert _speech(client, slug)["voice"] == said_by  # unchanged
 
 
 def test_config_still_gives_the_defaults(instance, seed_gallery):

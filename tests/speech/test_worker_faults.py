@@ -170,7 +170,7 @@ def test_no_engine_pages_still_work_and_audio_answers_503(instance, seed_gallery
     assert "Audio is unavailable" in html and "<audio" not in html
     doc = client.get(f"/api/galleries/{seed_gallery.slug}").get_json()
     speech = doc["items"][0]["speech"]
-    assert speech["text"].endswith("Photo: Sergei Ilnitsky, EPA.")
+    assert speech["text"].endswith("Photo: Sergei Ilnitsky, E.P.A.")
     assert speech["audio"] is None and speech["wav"] is None and speech["cues"] is None
     r = client.get(f"/audio/{seed_gallery.slug}/1.mp3")
     assert r.status_code == 503 and r.mimetype == "text/plain"
