@@ -59,6 +59,7 @@ CASES = [
     ("dates", "en", "on 3 April 2023", "on the third of April, twenty twenty-three"),
     ("dates", "en", "on February 20th", "on February twentieth"),
     ("dates", "en", "in May 2022", "in May twenty twenty-two"),
+    ("dates", "en", "April 1 - 7, 2023", "April first to seventh, twenty twenty-three"),
     # currency
     ("currency", "en", "a $1.5bn deal", "a one point five billion dollars deal"),
     ("currency", "en", "£20m and €3 and $1", "twenty million pounds and three euros and one "

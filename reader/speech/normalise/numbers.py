@@ -55,7 +55,8 @@ def _ordinal_day(day: str) -> str:
 
 def dates(text: str, lang: Language) -> str:
     """English dates: "April 3, 2023" → "April third, twenty twenty-three"; "3 April 2023" →
-    "the third of April, twenty twenty-three"; "April 3" → "April third"."""
+    "the third of April, twenty twenty-three"; "April 3" → "April third"; "April 1-7" →
+    "April first to seventh"."""
     if not lang.english_dates:
         return text
 
@@ -67,8 +68,14 @@ def dates(text: str, lang: Language) -> str:
         out = f"the {_ordinal_day(m.group(1))} of {m.group(2)}"
         return out + (f", {year_words(int(m.group(3)))}" if m.group(3) else "")
 
+    def span(m: re.Match) -> str:
+        out = f"{m.group(1)} {_ordinal_day(m.group(2))} to {_ordinal_day(m.group(3))}"
+        return out + (f", {year_words(int(m.group(4)))}" if m.group(4) else "")
+
+    t = re.sub(rf"\b({_MONTH})\s+([1-9]|[12]\d|3[01])\s*[-–]\s*([1-9]|[12]\d|3[01])\b"
+               rf"(?:,?\s+(\d{{4}})\b)?", span, text)
     t = re.sub(rf"\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b(?:,?\s+(\d{{4}})\b)?",
-               lambda m: month_first(m) if 1 <= int(m.group(2)) <= 31 else m.group(0), text)
+               lambda m: month_first(m) if 1 <= int(m.group(2)) <= 31 else m.group(0), t)
     t = re.sub(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b(?:,?\s+(\d{{4}})\b)?",
                lambda m: day_first(m) if 1 <= int(m.group(1)) <= 31 else m.group(0), t)
     t = re.sub(rf"\b({_MONTH})\s+(\d{{4}})\b",
