@@ -25,7 +25,7 @@ from reader.i18n import gettext
 from reader.model import Gallery
 from reader.speech.audio import mp3_bytes, read_wav
 from reader.speech.lexicon import Lexicon
-from reader.speech.script import SpeechSettings, _sentence, normalise, speech_script
+from reader.speech.script import SpeechSettings, _sentence, say, speech_script
 
 #: Bump when the joined file's layout changes, so cached copies are remade.
 GALLERY_FILE_VERSION = "1"
@@ -43,7 +43,7 @@ def intro_script(gallery: Gallery, lexicon: Lexicon | None = None) -> str:
     lexicon = lexicon or Lexicon()
     pieces = []
     for words in (gallery.title, gallery.standfirst):
-        said = lexicon.apply(normalise(words or "", gallery.lang))
+        said = say(words, gallery.lang, lexicon)
         if said:
             pieces.append(_sentence(said))
     return " ".join(pieces)

@@ -18,7 +18,9 @@ from reader.i18n import gettext
 from reader.model import Item
 from reader.speech.credits import credit_phrase
 from reader.speech.lexicon import Lexicon
+from reader.speech.normalise import language
 from reader.speech.normalise import normalise as _normalise
+from reader.speech.normalise.punctuation import tidy
 
 __all__ = ["MAX_CHARS", "SpeechSettings", "credit_phrase", "normalise", "script_parts",
            "sentences", "speech_script"]
@@ -42,6 +44,12 @@ def normalise(text: str, lang: str | None = "en") -> str:
     """Rewrite what eSpeak reads badly into what a person would say, in the gallery's
     language; one line of text. The rules are `reader.speech.normalise`."""
     return _normalise(text, lang)
+
+
+def say(text: str | None, lang: str | None, lexicon: Lexicon) -> str:
+    """Normalised, then the lexicon, then tidied again, so an entry "AP" → "A.P." before a
+    full stop never leaves "A.P.." in the script."""
+    return tidy(lexicon.apply(normalise(text or "", lang)), language(lang))
 
 
 def _sentence(text: str) -> str:
@@ -85,16 +93,16 @@ def script_parts(item: Item, settings: SpeechSettings | None = None,
     pieces = []
     speak_alt = settings.describe if describe is None else describe
     if speak_alt and description_worth_saying(item.alt, item.caption, item.credit):
-        alt = lexicon.apply(normalise(item.alt, lang))
+        alt = say(item.alt, lang, lexicon)
         if alt:
             said = gettext(lang, "Description: %(text)s", text=alt)
             pieces.append(("description", _sentence(said)))
-    caption = lexicon.apply(normalise(item.caption, lang))
+    caption = say(item.caption, lang, lexicon)
     if caption:
         pieces.append(("caption", _sentence(caption)))
     credit = credit_phrase(item.credit, lang)
     if credit:
-        said = lexicon.apply(normalise(credit, lang))
+        said = say(credit, lang, lexicon)
         if said:
             pieces.append(("credit", _sentence(said)))
     return pieces

@@ -103,6 +103,13 @@ def test_lexicon_whole_words_and_case_rules():
     assert lex.apply("New York and York") == "Noo York and York"
 
 
+def test_a_lexicon_entry_ending_in_a_full_stop_leaves_no_double_stop():
+    item = Item(1, "Reporters from AP wait.", "Ana Ruiz/AP")
+    text = speech_script(item, lexicon=Lexicon({"AP": "A.P.", "wait": "wait."}))
+    assert text == "Reporters from A.P. wait. Photo: Ana Ruiz, A.P."
+    assert ".." not in text
+
+
 def test_lexicon_is_applied_to_speech_only():
     item = Item(1, "A tram in Kyiv.", "Ana Ruiz/Metro")
     text = speech_script(item, lexicon=Lexicon({"Kyiv": "Keev"}))

@@ -77,7 +77,7 @@ def tidy(text: str, lang: Language) -> str:
     t = re.sub(r"([,;:])(?:\s*[,;:])+", r"\1", t)  # ", ," → ","
     t = re.sub(r"[,;:]\s*([.!?])", r"\1", t)  # ", ." → "."
     t = re.sub(r"(?<!\b[A-Z])([.!?])\s*,", r"\1", t)  # "., " → ". " (not after "U.N.")
-    t = re.sub(r"(?<=\b[A-Z])\.\.(?!\.)", ".", t)  # "A.P.." → "A.P."
+    t = re.sub(r"(?<!\.)\.\.(?!\.)", ".", t)  # "A.P.." → "A.P."
     t = re.sub(r"([!?])\.", r"\1", t)
     t = re.sub(r"\s+", " ", t)
     t = re.sub(r"^[,;:.\s]+|[,;:\s]+$", "", t)
