@@ -14,15 +14,22 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from reader.model import Gallery, Item
+from reader.speech import loudness
 from reader.speech.audio import mp3_bytes, wav_bytes
 from reader.speech.cache import FORMATS, AudioCache, cache_key
 from reader.speech.cues import webvtt, webvtt_words
 from reader.speech.engine import EngineConfig, EngineUnavailable
 from reader.speech.lexicon import Lexicon
+from reader.speech.pacing import pace
 from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
 from reader.speech.worker import EnginePool, RenderError, job_timeout, shared_pool
 
 __all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
+
+
+#: How the engine's audio is shaped after rendering (lead-in, credit pause, −16 LUFS with a
+#: −1 dBTP ceiling); part of every cache key, so a change here renders the audio again.
+SHAPING = "shaped-1"
 
 
 class TextError(ValueError):
@@ -37,7 +44,8 @@ class Utterance:
     voice: str
     rate: int
     volume: float
-    engine: str  # engine version: part of every key
+    engine: str  # engine version (and the audio shaping's): part of every key
+    lang: str | None = None  # the text's language (where its credit starts); not in the key
 
     def key(self, fmt: str) -> str:
         return cache_key(self.text, self.voice, self.rate, self.volume, self.engine, fmt)
@@ -128,7 +136,7 @@ class Speech:
                            lang: str | None = None) -> Utterance:
         voice = self.voice_for_text(settings.voice, lang)
         return Utterance(text, voice, int(settings.rate), float(settings.volume),
-                         self.info()["version"])
+                         f"{self.info()['version']} {SHAPING}", lang)
 
     # -- audio files ------------------------------------------------------------------------
     def cached(self, u: Utterance, fmt: str) -> Path | None:
@@ -180,6 +188,8 @@ class Speech:
     def _render_and_store(self, u: Utterance) -> None:
         rendering = self.pool.render(u.text, u.voice, u.rate, u.volume)
         self.renders += 1
+        rendering = pace(rendering, u.text, u.lang)
+        rendering.samples = loudness.normalise(rendering.samples, rendering.sample_rate)
         self.cache.put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate))
         self.cache.put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"))
         self.cache.put(u.key("words.vtt"), "words.vtt",
