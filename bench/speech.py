@@ -287,21 +287,31 @@ def levels(base: str, doc: dict, slug: str) -> list[str]:
     def pcm16(x):
         return (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
 
-    out, lufs, peaks, leads, credit_extra = [], [], [], [], []
+    def silence_at(x, rate, seconds: float) -> float:
+        at = int(seconds * rate)
+        return (edge_silences(pcm16(x[:at]), rate)[1]
+                + edge_silences(pcm16(x[at:]), rate)[0])
+
+    out, lufs, peaks, leads, credit, sentence = [], [], [], [], [], []
     for item in doc["items"]:
         x, rate = soundfile.read(io.BytesIO(fetch(base + item["speech"]["wav"])))
         lufs.append(integrated_loudness(x, rate))
         peaks.append(true_peak(x))
         leads.append(edge_silences(pcm16(x), rate)[0])
-        gaps = pauses(pcm16(x), rate, shortest=0.15)
-        if len(gaps) >= 2:
-            credit_extra.append(max(gaps) - gaps[0])
+        # Cue starts (one cue a sentence; the credit is the last): the silence around each.
+        vtt = fetch(base + item["speech"]["cues"]).decode("utf-8")
+        starts = [sum(float(p) * m for p, m in zip(line.split("-->")[0].strip().split(":"),
+                                                       (3600, 60, 1), strict=True))
+                  for line in vtt.splitlines() if "-->" in line]
+        if len(starts) >= 2:
+            credit.append(silence_at(x, rate, starts[-1]))
+            sentence += [silence_at(x, rate, s) for s in starts[1:-1]]
     out.append(f"  items' WAV: loudness {min(lufs):.2f} … {max(lufs):.2f} LUFS (target −16), "
                f"true peak max {max(peaks):.2f} dBTP (ceiling −1)")
     out.append(f"  lead-in silence {min(leads) * 1000:.0f} … {max(leads) * 1000:.0f} ms "
-               f"(target ~150); the pause before the credit is "
-               f"{statistics.median(credit_extra) * 1000:.0f} ms longer than a sentence's "
-               f"(median)")
+               f"(target ~150); pause before the credit {statistics.median(credit):.2f} s, "
+               f"between the caption's sentences "
+               f"{statistics.median(sentence) if sentence else float('nan'):.2f} s (medians)")
     t0 = time.perf_counter()
     data = fetch(f"{base}/listen/{slug}/gallery.mp3")
     built = time.perf_counter() - t0

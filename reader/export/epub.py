@@ -34,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from reader.i18n import text_direction
 from reader.images.derivatives import derivative_widths, scaled_height
 from reader.images.storage import ImageStore
 from reader.model import Gallery, Item, StoredImage
@@ -193,14 +194,15 @@ class Book:
         self.gallery = gallery
         self.lang = lang
         # The book's own words ("Photo 3 of 13", "Credit:") are English.
-        self.ui = "" if _primary(lang) == "en" else ' lang="en" xml:lang="en"'
+        self.ui = "" if _primary(lang) == "en" else ' lang="en" xml:lang="en" dir="ltr"'
+        self.dir = text_direction(lang)
 
     def page(self, title: str, body: str, epub_ns: bool = False) -> bytes:
         ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if epub_ns else ""
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
             f'<html xmlns="http://www.w3.org/1999/xhtml"{ns} lang="{x(self.lang)}" '
-            f'xml:lang="{x(self.lang)}">\n<head>\n<meta charset="utf-8"/>\n'
+            f'xml:lang="{x(self.lang)}" dir="{self.dir}">\n<head>\n<meta charset="utf-8"/>\n'
             f"<title>{x(title)}</title>\n"
             '<link rel="stylesheet" type="text/css" href="book.css"/>\n</head>\n'
             f"<body>\n{body}\n</body>\n</html>\n").encode()
@@ -381,7 +383,8 @@ def package(book: Book, chapters: list[Chapter], has_audio: bool, modified: str)
             f'unique-identifier="pub-id" xml:lang="{x(book.lang)}">\n'
             '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(meta)
             + "\n</metadata>\n<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n"
-            "<spine>\n" + "\n".join(spine) + "\n</spine>\n</package>\n").encode("utf-8")
+            f'<spine page-progression-direction="{book.dir}">\n' + "\n".join(spine)
+            + "\n</spine>\n</package>\n").encode("utf-8")
 
 
 CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
