@@ -24,7 +24,7 @@ LOCALE_DIR = Path(__file__).parent / "locale"
 #: Languages with a catalog (English is the source language: its words are the msgids).
 LANGUAGES = ("en", "ar", "de", "el", "es", "fr", "ru", "tr", "uk")
 #: Languages written right to left.
-RTL = {"ar", "fa", "he", "ur", "ps", "yi", "dv", "ckb", "sd", "ug"}
+RTL = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
 
 
 def primary(lang: str | None) -> str:
