@@ -310,8 +310,8 @@ def levels(base: str, doc: dict, slug: str) -> list[str]:
                f"true peak max {max(peaks):.2f} dBTP (ceiling −1)")
     out.append(f"  lead-in silence {min(leads) * 1000:.0f} … {max(leads) * 1000:.0f} ms "
                f"(target ~150); pause before the credit {statistics.median(credit):.2f} s, "
-               f"between the caption's sentences "
-               f"{statistics.median(sentence) if sentence else float('nan'):.2f} s (medians)")
+               + (f"between the caption's sentences {statistics.median(sentence):.2f} s"
+                  if sentence else "(the captions are one sentence each)") + " (medians)")
     t0 = time.perf_counter()
     data = fetch(f"{base}/listen/{slug}/gallery.mp3")
     built = time.perf_counter() - t0
