@@ -6,8 +6,8 @@ asked for, so an editable install, a wheel and a source checkout all work with n
 step. A language with no catalog falls back to English, and says so (`has_catalog`), so
 pages can mark those words `lang="en"`.
 
-Extract new strings with `pybabel extract -F babel.cfg -o reader/i18n/messages.pot .` and
-merge them with `pybabel update -i reader/i18n/messages.pot -d reader/i18n/locale`.
+New strings: extract and merge them as `babel.cfg` says, then translate the new entries in
+each `.po` (tests/test_i18n.py fails while a catalog lacks one).
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def credit_phrase(credit: str | None, lang: str | None = "en") -> str | None:
     parts = credit_parts(credit)
     if not parts:
         return None
-    via = f" {gettext(lang, 'via')} "
+    via = " " + gettext(lang, "via") + " "
     body = parts[0] if len(parts) == 1 else f"{parts[0]}, {via.join(parts[1:])}".strip()
     said = gettext(lang, "Photo: %(credit)s", credit=body)
     return said if said[-1] in ".!?" else said + "."

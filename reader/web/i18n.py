@@ -3,8 +3,9 @@
 Templates mark their words with `{{ _('Next photo') }}` (and `ngettext`); the catalogs are
 `reader.i18n`'s (`.po` files compiled in memory by Babel). The language is the page's: a
 gallery's or photo's page is in the gallery's language when a catalog has its interface
-words, else in English, and then those words are marked `lang="en"` (`ui_attrs`). Pages
-with no gallery (the library, settings, help) are in English.
+words, else in English, and then those words are marked `lang="en"` (`ui_attrs`, the
+templates' `ui_t`). Words not yet wrapped in `_()` keep the `ui` marking (`english_attrs`):
+always English. Pages with no gallery (the library, settings, help) are in English.
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def interface_lang(page_lang: str | None) -> str:
 def ui_attrs(page_lang: str | None) -> Markup:
     """Attributes for the page's own words when they are not in the page's language."""
     if interface_lang(page_lang) == i18n.primary(page_lang):
+        return Markup("")
+    return Markup(' lang="en" dir="ltr"')
+
+
+def english_attrs(page_lang: str | None) -> Markup:
+    """Attributes for words that are only in English, on a page in ``page_lang``."""
+    if i18n.primary(page_lang) == "en":
         return Markup("")
     return Markup(' lang="en" dir="ltr"')
 

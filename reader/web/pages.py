@@ -45,8 +45,9 @@ def render_page(template: str, page_lang: str | None = None, **context) -> str:
     English, marked so."""
     lang = page_lang or UI_LANG
     i18n.use(lang)
+    # `ui`: for words still only in English; `ui_t`: for words from the catalogs.
     return render_template(template, page_lang=lang, page_dir=text_direction(lang),
-                           ui=i18n.ui_attrs(lang), **context)
+                           ui=i18n.english_attrs(lang), ui_t=i18n.ui_attrs(lang), **context)
 
 
 @bp.app_context_processor
@@ -57,6 +58,7 @@ def page_context():
         "page_lang": UI_LANG,
         "page_dir": "ltr",
         "ui": Markup(""),
+        "ui_t": Markup(""),
         "text_direction": text_direction,
         "settings_groups": settings_model.groups,
         "page_scripts": page_scripts,
