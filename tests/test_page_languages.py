@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.i18n import gettext
 from reader.importers import load_path
 from reader.web import create_app
 from tests.photofiles import jpeg, scene
@@ -102,3 +103,7 @@ def test_every_page_type_keeps_the_gallerys_language_and_direction(loaded, insta
             attrs = root(z.read(name).decode("utf-8"))
             assert (attrs.get("lang"), attrs.get("xml:lang"), attrs.get("dir")) == \
                 (lang, lang, direction), name
+        # The book's own words are the gallery's language's too.
+        heading = gettext(lang, "Photo %(n)s of %(total)s", n=1, total=len(gallery.items))
+        assert heading != "Photo 1 of 3"
+        assert any(heading in z.read(n).decode("utf-8") for n in xhtml)
