@@ -50,8 +50,10 @@ def test_every_message_is_translated_in_every_catalog():
                     assert _placeholders(said) <= _placeholders(message[1]), (lang, message)
             else:
                 said = t.gettext(message)
-                assert said != message or message in {"Introduction", "Photos", "Site",
-                                                      "via"}, (lang, message)
+                # (a few words are the same in French: "Photo: …", "Description: …")
+                assert said != message or message in {
+                    "Introduction", "Photos", "Site", "via", "Photo: %(credit)s",
+                    "Description: %(text)s"}, (lang, message)
                 assert _placeholders(said) == _placeholders(message), (lang, message)
 
 

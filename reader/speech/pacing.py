@@ -17,6 +17,8 @@ import numpy as np
 
 from reader.i18n import gettext
 from reader.speech.engine import Rendering
+from reader.speech.normalise import language
+from reader.speech.normalise.punctuation import tidy
 
 LEAD_IN = 0.150
 CREDIT_PAUSE = 0.250
@@ -26,7 +28,8 @@ _SILENT = 0.01  # below this amplitude (−40 dBFS) a sample counts as silence
 
 def credit_start(text: str, lang: str | None) -> int | None:
     """Where the credit ("Photo: …", in the gallery's language) begins in a script."""
-    prefix = gettext(lang, "Photo: %(credit)s", credit="").strip()
+    # The prefix as the normaliser leaves it ("Photo :" becomes "Photo:").
+    prefix = tidy(gettext(lang, "Photo: %(credit)s", credit="x"), language(lang))[:-1].strip()
     at = text.rfind(" " + prefix)
     return at + 1 if at > 0 and text[at - 1] in ".!?" else None
 

@@ -109,7 +109,9 @@ CASES = [
      "the N.G.O.'s shelter, N.G.O.s, the U.N., the U.S. and NATO"),
     ("initialisms", "en", "FIFA World Cup", "FIFA World Cup"),
     ("initialisms", "en", "WHAT A DAY FOR ALL", "WHAT A DAY FOR ALL"),
-    ("initialisms", "el", "Φωτογραφία: Γιάννης, AFP", "Φωτογραφία: Γιάννης, A.F.P."),
+    ("initialisms", "el", "Φωτογραφία: Γιάννης, AFP", "Φωτογραφία: Γιάννης, A-F-P"),
+    ("initialisms", "ru", "Фото: Иван, AFP.", "Фото: Иван, A-F-P."),
+    ("initialisms", "fr", "Photo : Jean, AFP.", "Photo: Jean, A.F.P."),
     # pauses: dashes, ellipses, slashes, brackets, &
     ("pauses", "en", "A boat – the last one – leaves.", "A boat, the last one, leaves."),
     ("pauses", "en", "in the province. — Army troops", "in the province. Army troops"),

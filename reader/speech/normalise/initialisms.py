@@ -3,7 +3,8 @@
 - AP-style abbreviations eSpeak spells out or misreads ("Fla.", "Sept.", "Gov.") are
   written out (English galleries);
 - an **initialism** is spelled as letters with full stops ("AFP" → "A.F.P.", "NGOs" →
-  "N.G.O.s"), which eSpeak NG says letter by letter wherever it stands; written "A F P" its
+  "N.G.O.s"; "A-F-P" in Greek, Arabic, Russian and Ukrainian galleries, whose voices read
+  "A.F.P." as a word), which eSpeak NG says letter by letter wherever it stands; written "A F P" its
   lone "A" would be the article, and written "AFP" at a sentence's end it is read as the word
   "afp". The rule: a word of 2 to 5 Latin capitals (with an optional plural "s" or
   possessive "'s") is an initialism, unless it is one of `WORDS` (acronyms said as words:
@@ -76,9 +77,12 @@ def abbreviations(text: str, lang: Language) -> str:
     return _ABBREV_RE.sub(one, text)
 
 
-def spelled(letters: str) -> str:
-    """"AFP" → "A.F.P." (what eSpeak NG says as letters)."""
-    return "".join(ch + "." for ch in letters)
+def spelled(letters: str, joiner: str = ".") -> str:
+    """"AFP" → "A.F.P." (what eSpeak NG says as letters), or "A-F-P" (the voices of
+    non-Latin scripts, see `Language.initials`)."""
+    if joiner == ".":
+        return "".join(ch + "." for ch in letters)
+    return joiner.join(letters)
 
 
 _INITIALISM = re.compile(r"(?<![\w.'’-])([A-Z]{2,5})((?:'s|’s|s)?)(?![\w'’]|\.\w)")
@@ -101,6 +105,6 @@ def initialisms(text: str, lang: Language) -> str:
             return m.group(0)  # a word, or a Roman numeral the regnal rule left alone
         if tail == "s" and letters + "S" in WORDS:
             return m.group(0)
-        return spelled(letters) + tail
+        return spelled(letters, lang.initials) + tail
 
     return _INITIALISM.sub(one, text)

@@ -28,6 +28,10 @@ class Language:
     regnal: str | None = None
     #: English-only rules (years as "twenty twenty-three", ordinal days, decades, times)
     english_dates: bool = False
+    #: how an initialism's letters are joined: "A.F.P." is said letter by letter in the
+    #: Latin-script voices; the Greek, Cyrillic and Arabic voices read it as the word "afp",
+    #: but say "A-F-P" as the three letters (in English, as the agency calls itself)
+    initials: str = "."
 
 
 _UNITS_EN = {
@@ -78,7 +82,7 @@ LANGUAGES: dict[str, Language] = {
         currencies={"$": ("Dollar", "Dollar"), "€": ("Euro", "Euro")},
         positions={"L": "links", "R": "rechts", "C": "Mitte"}, regnal="der {ordinal}"),
     "el": Language(
-        "el", numbers=None, to="έως", and_="και", percent="τοις εκατό",
+        "el", numbers=None, initials="-", to="έως", and_="και", percent="τοις εκατό",
         units={"km/h": ("χιλιόμετρο την ώρα", "χιλιόμετρα την ώρα"),
                "km": ("χιλιόμετρο", "χιλιόμετρα"), "m": ("μέτρο", "μέτρα"),
                "°C": ("βαθμό Κελσίου", "βαθμούς Κελσίου")},
@@ -86,18 +90,18 @@ LANGUAGES: dict[str, Language] = {
         positions={"L": "αριστερά", "R": "δεξιά", "C": "στο κέντρο",
                    "Α": "αριστερά", "Δ": "δεξιά"}),
     "ar": Language(
-        "ar", numbers=None, to="إلى", and_="و", percent="بالمئة",
+        "ar", numbers=None, initials="-", to="إلى", and_="و", percent="بالمئة",
         units={"km": ("كيلومتر", "كيلومترات"), "m": ("متر", "أمتار"),
                "°C": ("درجة مئوية", "درجات مئوية")},
         currencies={"$": ("دولار", "دولارات")},
         positions={"L": "يسار", "R": "يمين", "C": "في الوسط"}),
     "ru": Language(
-        "ru", numbers=None, to="до", and_="и", percent="процентов",
+        "ru", numbers=None, initials="-", to="до", and_="и", percent="процентов",
         units={"km": ("километров", "километров"), "°C": ("градусов Цельсия",
                                                          "градусов Цельсия")},
         positions={"L": "слева", "R": "справа", "C": "в центре"}),
     "uk": Language(
-        "uk", numbers=None, to="до", and_="і", percent="відсотків",
+        "uk", numbers=None, initials="-", to="до", and_="і", percent="відсотків",
         units={"km": ("кілометрів", "кілометрів"), "°C": ("градусів Цельсія",
                                                          "градусів Цельсія")},
         positions={"L": "ліворуч", "R": "праворуч", "C": "в центрі"}),
