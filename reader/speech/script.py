@@ -3,8 +3,8 @@
 Order: the description first when the reader asks for descriptions and it says more than
 the caption ("Description: …": what the photo shows, then what it means), then the
 caption, then the credit as a newsreader says it ("Photo: Sergei Ilnitsky, E.P.A.", see
-`credits`). Every piece goes through the normaliser (`reader.speech.normalise`) in the
-gallery's language, then the reader's pronunciation lexicon. The frame words ("Photo:",
+`credits`). Every piece goes through the reader's pronunciation lexicon, then the
+normaliser (`reader.speech.normalise`) in the gallery's language. The frame words ("Photo:",
 "Description:") come from the message catalogs (`reader.i18n`). None of this touches the
 page text: only the spoken string.
 """
@@ -18,9 +18,7 @@ from reader.i18n import gettext
 from reader.model import Item
 from reader.speech.credits import credit_phrase
 from reader.speech.lexicon import Lexicon
-from reader.speech.normalise import language
 from reader.speech.normalise import normalise as _normalise
-from reader.speech.normalise.punctuation import tidy
 
 __all__ = ["MAX_CHARS", "SpeechSettings", "credit_phrase", "normalise", "script_parts",
            "sentences", "speech_script"]
@@ -47,9 +45,10 @@ def normalise(text: str, lang: str | None = "en") -> str:
 
 
 def say(text: str | None, lang: str | None, lexicon: Lexicon) -> str:
-    """Normalised, then the lexicon, then tidied again, so an entry "AP" → "A.P." before a
-    full stop never leaves "A.P.." in the script."""
-    return tidy(lexicon.apply(normalise(text or "", lang)), language(lang))
+    """The reader's lexicon first (its entries are words as the page writes them, and they
+    win over the rules), then the normaliser, whose tidying also means an entry "AP" →
+    "A.P." before a full stop never leaves "A.P.." in the script."""
+    return normalise(lexicon.apply(text or ""), lang)
 
 
 def _sentence(text: str) -> str:

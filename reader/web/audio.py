@@ -101,7 +101,8 @@ def _register_settings(app: Flask) -> None:
         "speech_voice", "Voice", c["SPEECH_VOICE"] or AUTO_VOICE, kind="select",
         choices=_voice_choices, group="Speech",
         hint="The voice of the spoken captions. Each gallery is in one language; the "
-             "automatic choice follows it."))
+             "automatic choice follows it. A voice you choose speaks the galleries in its "
+             "own language; galleries in other languages keep a voice of theirs."))
     register_field(app, Field(
         "speech_rate", "Speaking rate (words per minute)", str(int(c["SPEECH_RATE"])),
         kind="integer", minimum=lo, maximum=hi, group="Speech",
@@ -165,7 +166,11 @@ class LexiconEditing:
         service = speech()
         if not service.available():
             raise InputError("this server has no speech engine to listen with", field="text")
-        u = service.utterance_for_text(service.lexicon().apply(text), settings())
+        from reader.speech.script import say
+
+        # The same road as every caption (lexicon, then normaliser), so the preview and
+        # the saved entry give the same audio.
+        u = service.utterance_for_text(say(text, None, service.lexicon()), settings())
         return service.file(u, "mp3").read_bytes(), "audio/mpeg"
 
 

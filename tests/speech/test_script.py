@@ -110,6 +110,15 @@ def test_a_lexicon_entry_ending_in_a_full_stop_leaves_no_double_stop():
     assert ".." not in text
 
 
+def test_the_lexicon_preview_says_what_the_caption_will():
+    from reader.speech.script import say
+
+    lex = Lexicon({"Kyiv": "Keev", "AP": "A.P."})
+    item = Item(1, "AP reporters in Kyiv on April 3.", None)
+    assert say(item.caption, "en", lex) + "" == speech_script(item, lexicon=lex)
+    assert speech_script(item, lexicon=lex) == "A.P. reporters in Keev on April third."
+
+
 def test_lexicon_is_applied_to_speech_only():
     item = Item(1, "A tram in Kyiv.", "Ana Ruiz/Metro")
     text = speech_script(item, lexicon=Lexicon({"Kyiv": "Keev"}))
