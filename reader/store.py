@@ -134,6 +134,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX galleries_newest ON galleries (ifnull(date, '') DESC, id DESC);
     CREATE INDEX galleries_section_newest ON galleries (section, ifnull(date, '') DESC, id DESC);
     """,
+    # 6 (speech, issue 18): whether descriptions are spoken, chosen for a gallery (`alt_key`
+    # '') or for one photo's description (`alt_key`: SHA-256 of the description's text, so
+    # the choice follows the description through moves, edits of other fields and
+    # re-imports, and lapses when the description itself is rewritten).
+    """
+    CREATE TABLE speech_describe (
+        gallery_id  INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+        alt_key     TEXT NOT NULL,
+        speak       INTEGER NOT NULL CHECK (speak IN (0, 1)),
+        PRIMARY KEY (gallery_id, alt_key)
+    );
+    """,
 ]
 
 
@@ -501,6 +513,32 @@ class Library:
             con.execute("""INSERT INTO lexicon (word, spoken, updated_at) VALUES (?,?,?)
                            ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
                            updated_at=excluded.updated_at""", (word, spoken, now))
+
+    # -- whether descriptions are spoken (speech, migration 6) ------------------------------
+    def describe_choices(self, slug: str) -> dict[str, bool]:
+        """The editors' choices for a gallery: '' → the gallery's, a description's key
+        (`reader.speech.script.description_key`) → that photo's. Absent: no choice."""
+        with self._read() as con:
+            rows = con.execute(
+                """SELECT d.alt_key, d.speak FROM speech_describe d
+                   JOIN galleries g ON g.id = d.gallery_id WHERE g.slug = ?""",
+                (slug,)).fetchall()
+        return {r["alt_key"]: bool(r["speak"]) for r in rows}
+
+    def set_describe(self, slug: str, alt_key: str, speak: bool | None) -> None:
+        """Choose for the gallery (``alt_key`` '') or one description; None clears it."""
+        with self._write() as con:
+            row = con.execute("SELECT id FROM galleries WHERE slug = ?", (slug,)).fetchone()
+            if row is None:
+                raise NotFound(slug)
+            if speak is None:
+                con.execute("DELETE FROM speech_describe WHERE gallery_id = ? AND alt_key = ?",
+                            (row["id"], alt_key))
+            else:
+                con.execute("""INSERT INTO speech_describe (gallery_id, alt_key, speak)
+                               VALUES (?,?,?) ON CONFLICT(gallery_id, alt_key)
+                               DO UPDATE SET speak=excluded.speak""",
+                            (row["id"], alt_key, int(speak)))
 
     def remove_pronunciation(self, word: str) -> bool:
         """Remove an entry; False if there was none."""

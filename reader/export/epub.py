@@ -459,7 +459,8 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         documents[ch.name], ids = book.photo_page(ch, total)
         if speech is None:
             continue
-        parts = script_parts(ch.item, settings, speech.lexicon(), gallery.lang)
+        parts = script_parts(ch.item, settings, speech.lexicon(), gallery.lang,
+                             speech.describes(gallery, ch.item, settings))
         if not parts:
             continue
         u = speech.utterance(gallery, ch.item, settings)

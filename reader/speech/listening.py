@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,7 +29,7 @@ from reader.speech import loudness
 from reader.speech.audio import mp3_bytes, read_wav
 from reader.speech.lexicon import Lexicon
 from reader.speech.pacing import gap_to_add
-from reader.speech.script import SpeechSettings, _sentence, say, speech_script
+from reader.speech.script import SpeechSettings, _sentence, describe_for, say, speech_script
 
 #: Bump when the joined file's layout changes, so cached copies are remade.
 GALLERY_FILE_VERSION = "2"  # 2: 0.8 s between parts, −16 LUFS
@@ -63,13 +63,17 @@ def announcement(n: int, total: int, lang: str | None = "en") -> str:
 
 
 def parts(gallery: Gallery, settings: SpeechSettings | None = None,
-          lexicon: Lexicon | None = None) -> list[Part]:
-    """Every part of the gallery, in the order they are heard."""
+          lexicon: Lexicon | None = None,
+          describe: Mapping[str, bool] | None = None) -> list[Part]:
+    """Every part of the gallery, in the order they are heard. ``describe``: the editors'
+    choices of spoken descriptions (`describe_for`)."""
     total, lang = len(gallery.items), gallery.lang
     out = [Part(0, gettext(lang, "Introduction"),
                 intro_script(gallery, lexicon) or gallery.title)]
     for item in gallery.items:
-        said = speech_script(item, settings, lexicon, lang)
+        said = speech_script(item, settings, lexicon, lang,
+                             describe_for(item, describe or {},
+                                          (settings or SpeechSettings()).describe))
         text = announcement(item.position, total, lang) + (" " + said if said else "")
         out.append(Part(item.position, chapter_title(item.position, total, lang), text))
     return out

@@ -11,7 +11,9 @@ page text: only the spoken string.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from reader.i18n import gettext
@@ -77,6 +79,23 @@ def description_worth_saying(alt: str | None, caption: str | None,
     caption_words = set(_words(caption or ""))
     shared = sum(1 for w in words if w in caption_words)
     return shared < 0.8 * len(words)
+
+
+def description_key(alt: str | None) -> str | None:
+    """The key an editor's choice for one photo's description is kept under (its text's
+    SHA-256), or None when there is no description."""
+    if not alt or not alt.strip():
+        return None
+    return hashlib.sha256(alt.strip().encode("utf-8")).hexdigest()
+
+
+def describe_for(item: Item, choices: Mapping[str, bool], default: bool) -> bool:
+    """Is this photo's description spoken? The photo's own choice, else the gallery's
+    (key ''), else the reader's setting (``default``)."""
+    key = description_key(item.alt)
+    if key is not None and key in choices:
+        return choices[key]
+    return choices.get("", default)
 
 
 def script_parts(item: Item, settings: SpeechSettings | None = None,

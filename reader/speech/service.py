@@ -21,7 +21,7 @@ from reader.speech.cues import webvtt, webvtt_words
 from reader.speech.engine import EngineConfig, EngineUnavailable
 from reader.speech.lexicon import Lexicon
 from reader.speech.pacing import pace
-from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
+from reader.speech.script import MAX_CHARS, SpeechSettings, describe_for, speech_script
 from reader.speech.worker import EnginePool, RenderError, job_timeout, shared_pool
 
 __all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
@@ -63,11 +63,13 @@ def check_text(text: str) -> str:
 class Speech:
     def __init__(self, cache_dir: str | Path, config: EngineConfig | None = None,
                  workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
-                 pool: EnginePool | None = None):
+                 pool: EnginePool | None = None,
+                 describe: Callable[[str], dict[str, bool]] | None = None):
         self.cache = AudioCache(cache_dir)
         # The engine processes: the process-wide pool for this configuration unless given.
         self.pool = pool or shared_pool(config, workers)
         self._lexicon = lexicon
+        self._describe = describe  # slug → the editors' description choices (store)
         self._inflight: dict[str, Future] = {}
         self._lock = threading.Lock()
         self.renders = 0  # how many texts this process sent to the engine
@@ -77,7 +79,8 @@ class Speech:
                     workers: int = 1) -> Speech:
         """The speech of an instance folder: its cache in `audio/`, its library's lexicon."""
         return cls(Path(instance) / "audio", config, workers=workers,
-                   lexicon=library.lexicon if library is not None else None)
+                   lexicon=library.lexicon if library is not None else None,
+                   describe=library.describe_choices if library is not None else None)
 
     # -- the engine -------------------------------------------------------------------------
     def available(self) -> bool:
@@ -113,8 +116,18 @@ class Speech:
     def lexicon(self) -> Lexicon:
         return Lexicon(self._lexicon() if self._lexicon else {})
 
+    def describe_choices(self, gallery: Gallery) -> dict[str, bool]:
+        """The editors' choices of spoken descriptions for ``gallery`` (see `describe_for`)."""
+        if self._describe is None or gallery.slug is None:
+            return {}
+        return self._describe(gallery.slug)
+
+    def describes(self, gallery: Gallery, item: Item, settings: SpeechSettings) -> bool:
+        return describe_for(item, self.describe_choices(gallery), settings.describe)
+
     def utterance(self, gallery: Gallery, item: Item, settings: SpeechSettings) -> Utterance:
-        text = speech_script(item, settings, self.lexicon(), gallery.lang)
+        text = speech_script(item, settings, self.lexicon(), gallery.lang,
+                             self.describes(gallery, item, settings))
         return self.utterance_for_text(text, settings, gallery.lang)
 
     def voice_language(self, voice: str) -> str | None:

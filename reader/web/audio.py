@@ -184,7 +184,8 @@ def speech_media(gallery: Gallery, item: Item) -> dict[str, Any]:
 
     s = settings()
     if not speech().available():
-        text = speech_script(item, s, speech().lexicon(), gallery.lang)
+        text = speech_script(item, s, speech().lexicon(), gallery.lang,
+                             speech().describes(gallery, item, s))
         return {"speech": {"text": text, "voice": s.voice, "rate": s.rate, "audio": None,
                            "wav": None, "cues": None}}
     u = _utterance(gallery, item)
