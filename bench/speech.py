@@ -12,6 +12,8 @@ Prints a table:
   audio;
 - over HTTP (waitress, as `reader serve`): the first, uncached request of each item's MP3
   with the engine warm, and a repeat (cached).
+Then the loudness (LUFS, true peak) and pauses of every item's WAV and of the whole-gallery
+MP3 (issue 18), measured on the decoded audio.
 Targets (issue 4): cold WAV render ≤ 1.5× floor; encoding ≤ 1.2× lameenc alone; first MP3
 over HTTP < 150 ms for a one-sentence caption. The machine's load average is printed: other
 work on the same cores moves every figure.
@@ -217,6 +219,9 @@ def main() -> None:
           f"max {max(first):.1f} ms (target < 150 ms)")
     print(f"  second request (cached):  median {statistics.median(cached):.1f} ms, "
           f"max {max(cached):.1f} ms")
+    print()
+    print("Level and pacing (served audio, decoded):")
+    print("\n".join(LEVELS))
 
 
 def http_latencies(gallery, tmp: Path) -> tuple[list[float], list[float]]:
@@ -254,8 +259,75 @@ def http_latencies(gallery, tmp: Path) -> tuple[list[float], list[float]]:
             with urllib.request.urlopen(url, timeout=30) as r:
                 r.read()
             bucket.append((time.perf_counter() - t0) * 1000)
+    global LEVELS
+    LEVELS = levels(base, doc, gallery.slug)
     # (the server thread is a daemon: it ends with this process)
     return first, cached
+
+
+LEVELS: list[str] = []
+
+
+def levels(base: str, doc: dict, slug: str) -> list[str]:
+    """Loudness (LUFS, true peak) and pauses of every item's served WAV and of the
+    whole-gallery MP3, measured on the decoded audio."""
+    import io
+
+    import numpy as np
+    import soundfile
+    from mutagen.id3 import ID3
+
+    from reader.speech.loudness import integrated_loudness, true_peak
+    from reader.speech.pacing import edge_silences, pauses
+
+    def fetch(url: str) -> bytes:
+        with urllib.request.urlopen(url, timeout=120) as r:
+            return r.read()
+
+    def pcm16(x):
+        return (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
+
+    def silence_at(x, rate, seconds: float) -> float:
+        at = int(seconds * rate)
+        return (edge_silences(pcm16(x[:at]), rate)[1]
+                + edge_silences(pcm16(x[at:]), rate)[0])
+
+    out, lufs, peaks, leads, credit, sentence = [], [], [], [], [], []
+    for item in doc["items"]:
+        x, rate = soundfile.read(io.BytesIO(fetch(base + item["speech"]["wav"])))
+        lufs.append(integrated_loudness(x, rate))
+        peaks.append(true_peak(x))
+        leads.append(edge_silences(pcm16(x), rate)[0])
+        # Cue starts (one cue a sentence; the credit is the last): the silence around each.
+        vtt = fetch(base + item["speech"]["cues"]).decode("utf-8")
+        starts = [sum(float(p) * m for p, m in zip(line.split("-->")[0].strip().split(":"),
+                                                       (3600, 60, 1), strict=True))
+                  for line in vtt.splitlines() if "-->" in line]
+        if len(starts) >= 2:
+            credit.append(silence_at(x, rate, starts[-1]))
+            sentence += [silence_at(x, rate, s) for s in starts[1:-1]]
+    out.append(f"  items' WAV: loudness {min(lufs):.2f} … {max(lufs):.2f} LUFS (target −16), "
+               f"true peak max {max(peaks):.2f} dBTP (ceiling −1)")
+    out.append(f"  lead-in silence {min(leads) * 1000:.0f} … {max(leads) * 1000:.0f} ms "
+               f"(target ~150); pause before the credit {statistics.median(credit):.2f} s, "
+               + (f"between the caption's sentences {statistics.median(sentence):.2f} s"
+                  if sentence else "(the captions are one sentence each)") + " (medians)")
+    t0 = time.perf_counter()
+    data = fetch(f"{base}/listen/{slug}/gallery.mp3")
+    built = time.perf_counter() - t0
+    x, rate = soundfile.read(io.BytesIO(data))
+    chapters = sorted(ID3(io.BytesIO(data)).getall("CHAP"), key=lambda c: c.start_time)
+    between = []
+    for ch in chapters[1:]:
+        at = int(ch.start_time * rate / 1000)
+        before, after = pcm16(x[max(0, at - 2 * rate):at]), pcm16(x[at:at + rate])
+        between.append(edge_silences(before, rate)[1] + edge_silences(after, rate)[0])
+    sentence = statistics.median(g for g in pauses(pcm16(x), rate, 0.15) if g < 0.6)
+    out.append(f"  whole gallery MP3 ({len(x) / rate:.1f} s, built in {built:.1f} s): "
+               f"{integrated_loudness(x, rate):.2f} LUFS, true peak {true_peak(x):.2f} dBTP; "
+               f"between photos {min(between):.2f} … {max(between):.2f} s (target ~0.8), "
+               f"between sentences {sentence:.2f} s (median)")
+    return out
 
 
 if __name__ == "__main__":

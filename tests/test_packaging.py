@@ -16,7 +16,9 @@ def test_wheel_carries_templates_static_and_sample_and_serves_from_them(tmp_path
     [wheel] = (tmp_path / "dist").glob("*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
     for needed in ["reader/templates/base.html", "reader/static/reader.css",
-                   "reader/sample/harbour-lights.txt", "reader/cli/__init__.py"]:
+                   "reader/sample/harbour-lights.txt", "reader/cli/__init__.py",
+                   "reader/i18n/locale/el/LC_MESSAGES/messages.po",
+                   "reader/i18n/locale/ar/LC_MESSAGES/messages.po"]:
         assert needed in names
     assert not any(n.startswith(("tests/", "templates/", "static/")) for n in names)
 
@@ -30,6 +32,8 @@ def test_wheel_carries_templates_static_and_sample_and_serves_from_them(tmp_path
         "app = reader.create_app({{'TESTING': True}}, instance={!r});"
         "c = app.test_client();"
         "assert c.get('/static/reader.css').status_code == 200;"
+        "from reader.i18n import gettext;"
+        "assert gettext('el', 'Next photo') == 'Επόμενη φωτογραφία';"  # catalogs compile here
         "print(c.get('/').status_code, reader.__file__)"
     ).format(str(tmp_path / "inst"))
     out = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True,

@@ -42,6 +42,7 @@ from reader.export.epub_timing import (  # noqa: F401  (read_cues: part of this 
     read_cues,
     wav_seconds,
 )
+from reader.i18n import gettext, text_direction, ui_lang
 from reader.images.derivatives import derivative_widths, scaled_height
 from reader.images.storage import ImageStore
 from reader.model import Gallery, Item, StoredImage
@@ -105,15 +106,24 @@ class Book:
     def __init__(self, gallery: Gallery, lang: str):
         self.gallery = gallery
         self.lang = lang
-        # The book's own words ("Photo 3 of 13", "Credit:") are English.
-        self.ui = "" if _primary(lang) == "en" else ' lang="en" xml:lang="en"'
+        # The book's own words: "Photo 3 of 13" and "Credit:" from the message catalogs, in
+        # the gallery's language where it has one (`ui_t` marks them English otherwise); the
+        # rest are English (`ui`).
+        english = ' lang="en" xml:lang="en" dir="ltr"'
+        self.ui = "" if _primary(lang) == "en" else english
+        self.ui_t = "" if ui_lang(lang) == _primary(lang) else english
+
+        self.dir = text_direction(lang)
+
+    def t(self, message: str, **values) -> str:
+        return x(gettext(self.lang, message, **values))
 
     def page(self, title: str, body: str, epub_ns: bool = False) -> bytes:
         ns = ' xmlns:epub="http://www.idpf.org/2007/ops"' if epub_ns else ""
         return (
             '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n'
             f'<html xmlns="http://www.w3.org/1999/xhtml"{ns} lang="{x(self.lang)}" '
-            f'xml:lang="{x(self.lang)}">\n<head>\n<meta charset="utf-8"/>\n'
+            f'xml:lang="{x(self.lang)}" dir="{self.dir}">\n<head>\n<meta charset="utf-8"/>\n'
             f"<title>{x(title)}</title>\n"
             '<link rel="stylesheet" type="text/css" href="book.css"/>\n</head>\n'
             f"<body>\n{body}\n</body>\n</html>\n").encode()
@@ -143,7 +153,8 @@ class Book:
         item, n = ch.item, ch.item.position
         ids = {"all": f"photo-{n}", "caption": f"p{n}-caption", "credit": f"p{n}-credit"}
         out = [f'<section id="photo-{n}" aria-labelledby="p{n}-heading">',
-               f'<h1 id="p{n}-heading"{self.ui}>Photo {n} of {total}</h1>',
+               f'<h1 id="p{n}-heading"{self.ui_t}>'
+               f'{self.t("Photo %(n)s of %(total)s", n=n, total=total)}</h1>',
                "<figure>"]
         if ch.image_path is not None:
             alt = item.alt if item.alt and item.alt != item.caption else ""
@@ -174,17 +185,19 @@ class Book:
             caption = x(item.caption)
         out.append(f'<figcaption>\n<p class="caption" id="p{n}-caption">{caption}</p>')
         if item.credit:
-            out.append(f'<p class="credit" id="p{n}-credit"><span{self.ui}>Credit:</span> '
-                       f"{x(item.credit)}</p>")
+            out.append(f'<p class="credit" id="p{n}-credit"><span{self.ui_t}>'
+                       f'{self.t("Credit:")}</span> {x(item.credit)}</p>')
         out += ["</figcaption>", "</figure>", "</section>"]
-        return self.page(f"Photo {n} of {total} – {self.gallery.title}", "\n".join(out)), ids
+        heading = gettext(self.lang, "Photo %(n)s of %(total)s", n=n, total=total)
+        return self.page(f"{heading} – {self.gallery.title}", "\n".join(out)), ids
 
     def nav(self, chapters: list[Chapter], total: int) -> bytes:
         entries = [f'<li><a href="title.xhtml">{x(self.gallery.title)}</a></li>']
         for ch in chapters:
             n = ch.item.position
-            entries.append(f'<li><a href="{ch.name}.xhtml"><span{self.ui}>Photo {n} of '
-                           f"{total}:</span> {x(_short(ch.item.caption))}</a></li>")
+            entries.append(f'<li><a href="{ch.name}.xhtml"><span{self.ui_t}>'
+                           f'{self.t("Photo %(n)s of %(total)s", n=n, total=total)}:</span> '
+                           f"{x(_short(ch.item.caption))}</a></li>")
         body = ('<nav epub:type="toc" id="toc" role="doc-toc">\n'
                 f'<h1{self.ui}>Contents</h1>\n<ol>\n' + "\n".join(entries) + "\n</ol>\n</nav>\n"
                 '<nav epub:type="landmarks" id="landmarks" hidden="hidden">\n'
@@ -294,7 +307,8 @@ def package(book: Book, chapters: list[Chapter], has_audio: bool, modified: str)
             f'unique-identifier="pub-id" xml:lang="{x(book.lang)}">\n'
             '<metadata xmlns:dc="http://purl.org/dc/elements/1.1/">\n' + "\n".join(meta)
             + "\n</metadata>\n<manifest>\n" + "\n".join(manifest) + "\n</manifest>\n"
-            "<spine>\n" + "\n".join(spine) + "\n</spine>\n</package>\n").encode("utf-8")
+            f'<spine page-progression-direction="{book.dir}">\n' + "\n".join(spine)
+            + "\n</spine>\n</package>\n").encode("utf-8")
 
 
 CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -358,7 +372,8 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         documents[ch.name], ids = book.photo_page(ch, total)
         if speech is None:
             continue
-        parts = script_parts(ch.item, settings, speech.lexicon())
+        parts = script_parts(ch.item, settings, speech.lexicon(), gallery.lang,
+                             speech.describes(gallery, ch.item, settings))
         if not parts:
             continue
         u = speech.utterance(gallery, ch.item, settings)

@@ -5,11 +5,13 @@ part n is "Photo n of N." followed by that photo's script (`speech_script`). Eac
 ordinary `Utterance`, so it is rendered once and cached like any photo's audio, and its
 WebVTT cues (one per sentence) drive the page's highlighting.
 
-`gallery_mp3` joins the parts' PCM end to end and encodes it once (one LAME stream, so there
-is no encoder delay or padding *between* parts; the Xing/LAME header trims the delay at the
-start and the padding at the end, see `audio.py`), then puts an ID3v2.4 tag in front with a
-chapter (CHAP) per part, listed in order by a table of contents (CTOC). Chapter times are the
-parts' exact sample offsets, so they match what a gapless decoder plays.
+`gallery_mp3` joins the parts' PCM end to end, with the silence between two parts made up
+to 0.8 s (`pacing`), brings the whole to −16 LUFS (`loudness`) and encodes it once (one
+LAME stream, so there is no encoder delay or padding *between* parts; the Xing/LAME header
+trims the delay at the start and the padding at the end, see `audio.py`), then puts an
+ID3v2.4 tag in front with a chapter (CHAP) per part, listed in order by a table of contents
+(CTOC). Chapter times are the parts' exact sample offsets (a chapter ends where the next
+begins, the pause between them included), so they match what a gapless decoder plays.
 """
 
 from __future__ import annotations
@@ -17,17 +19,20 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reader.i18n import gettext
 from reader.model import Gallery
+from reader.speech import loudness
 from reader.speech.audio import mp3_bytes, read_wav
 from reader.speech.lexicon import Lexicon
-from reader.speech.script import SpeechSettings, _sentence, normalise, speech_script
+from reader.speech.pacing import gap_to_add
+from reader.speech.script import SpeechSettings, _sentence, describe_for, say, speech_script
 
 #: Bump when the joined file's layout changes, so cached copies are remade.
-GALLERY_FILE_VERSION = "1"
+GALLERY_FILE_VERSION = "2"  # 2: 0.8 s between parts, −16 LUFS
 
 
 @dataclass(frozen=True)
@@ -42,25 +47,35 @@ def intro_script(gallery: Gallery, lexicon: Lexicon | None = None) -> str:
     lexicon = lexicon or Lexicon()
     pieces = []
     for words in (gallery.title, gallery.standfirst):
-        said = lexicon.apply(normalise(words or ""))
+        said = say(words, gallery.lang, lexicon)
         if said:
             pieces.append(_sentence(said))
     return " ".join(pieces)
 
 
-def announcement(n: int, total: int) -> str:
-    return f"Photo {n} of {total}."
+def chapter_title(n: int, total: int, lang: str | None = "en") -> str:
+    """"Photo 3 of 13", in the gallery's language (chapter and M3U titles)."""
+    return gettext(lang, "Photo %(n)s of %(total)s", n=n, total=total)
+
+
+def announcement(n: int, total: int, lang: str | None = "en") -> str:
+    return chapter_title(n, total, lang) + "."
 
 
 def parts(gallery: Gallery, settings: SpeechSettings | None = None,
-          lexicon: Lexicon | None = None) -> list[Part]:
-    """Every part of the gallery, in the order they are heard."""
-    total = len(gallery.items)
-    out = [Part(0, "Introduction", intro_script(gallery, lexicon) or gallery.title)]
+          lexicon: Lexicon | None = None,
+          describe: Mapping[str, bool] | None = None) -> list[Part]:
+    """Every part of the gallery, in the order they are heard. ``describe``: the editors'
+    choices of spoken descriptions (`describe_for`)."""
+    total, lang = len(gallery.items), gallery.lang
+    out = [Part(0, gettext(lang, "Introduction"),
+                intro_script(gallery, lexicon) or gallery.title)]
     for item in gallery.items:
-        said = speech_script(item, settings, lexicon)
-        text = announcement(item.position, total) + (" " + said if said else "")
-        out.append(Part(item.position, f"Photo {item.position} of {total}", text))
+        said = speech_script(item, settings, lexicon, lang,
+                             describe_for(item, describe or {},
+                                          (settings or SpeechSettings()).describe))
+        text = announcement(item.position, total, lang) + (" " + said if said else "")
+        out.append(Part(item.position, chapter_title(item.position, total, lang), text))
     return out
 
 
@@ -86,20 +101,29 @@ def gallery_mp3(title: str, artist: str | None, wavs: Sequence[tuple[str, Path]]
     """
     from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags
 
-    pcm, rate, chapters, at = bytearray(), None, [], 0
+    pcm, rate, chapters, at, previous = bytearray(), None, [], 0, None
     for name, path in wavs:
         samples, part_rate = read_wav(path.read_bytes())
         if rate is None:
             rate = part_rate
         elif part_rate != rate:
             raise ValueError(f"{path.name}: sample rate {part_rate} Hz, not {rate} Hz")
+        if previous is not None:
+            # The pause between photos (0.8 s), longer than between sentences; it ends
+            # the chapter before.
+            gap = gap_to_add(previous, samples, rate)
+            pcm += b"\x00\x00" * gap
+            at += gap
+            last = chapters[-1]
+            chapters[-1] = Chapter(last.title, last.start_ms, round(at * 1000 / rate))
         n = len(samples) // 2
         chapters.append(Chapter(name, round(at * 1000 / rate), round((at + n) * 1000 / rate)))
         pcm += samples
         at += n
+        previous = samples
     if rate is None:
         raise ValueError("a gallery file needs at least one part")
-    stream = mp3_bytes(bytes(pcm), rate)
+    stream = mp3_bytes(loudness.normalise(bytes(pcm), rate), rate)
 
     tags = ID3()
     tags.add(TIT2(encoding=3, text=[title]))

@@ -1,20 +1,29 @@
 """The speech script: exactly the words the engine speaks for one photo (pure: no engine).
 
-Order: the caption, then the credit in natural phrasing ("Photo: Sergei Ilnitsky, EPA."),
-then, only when the reader asks for it, the description announced as one
-("Description: …"). The text is normalised for what eSpeak reads badly (brackets, slashes,
-dashes, ellipses, curly quotes, AP-style abbreviations) and the reader's pronunciation
-lexicon is applied. None of this touches the page text: only the spoken string.
+Order: the description first when the reader asks for descriptions and it says more than
+the caption ("Description: …": what the photo shows, then what it means), then the
+caption, then the credit as a newsreader says it ("Photo: Sergei Ilnitsky, E.P.A.", see
+`credits`). Every piece goes through the reader's pronunciation lexicon, then the
+normaliser (`reader.speech.normalise`) in the gallery's language. The frame words ("Photo:",
+"Description:") come from the message catalogs (`reader.i18n`). None of this touches the
+page text: only the spoken string.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
-import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
+from reader.i18n import gettext
 from reader.model import Item
+from reader.speech.credits import credit_phrase
 from reader.speech.lexicon import Lexicon
+from reader.speech.normalise import normalise as _normalise
+
+__all__ = ["MAX_CHARS", "SpeechSettings", "credit_phrase", "normalise", "script_parts",
+           "sentences", "speech_script"]
 
 #: Longest script the engine is given (a few real descriptions are long; 20 k is far beyond).
 MAX_CHARS = 20_000
@@ -31,83 +40,17 @@ class SpeechSettings:
     describe: bool = False
 
 
-# Credit parts that name an agency (so a one-part credit is read "Photo: Reuters.").
-AGENCIES = {
-    "ap", "afp", "epa", "reuters", "getty images", "getty", "shutterstock", "sputnik",
-    "al jazeera", "anadolu", "anadolu agency", "xinhua", "pa", "pa images", "dpa", "ansa",
-    "efe", "upi", "tass", "bloomberg", "nurphoto", "sipa", "zuma press", "alamy", "handout",
-    "pool", "the associated press", "associated press",
-}
-
-# AP-style abbreviations eSpeak spells out or misreads; whole words, case-sensitive.
-ABBREVIATIONS = {
-    "Ala.": "Alabama", "Ariz.": "Arizona", "Ark.": "Arkansas", "Calif.": "California",
-    "Colo.": "Colorado", "Conn.": "Connecticut", "Del.": "Delaware", "Fla.": "Florida",
-    "Ga.": "Georgia", "Ill.": "Illinois", "Ind.": "Indiana", "Kan.": "Kansas",
-    "Ky.": "Kentucky", "La.": "Louisiana", "Md.": "Maryland", "Mass.": "Massachusetts",
-    "Mich.": "Michigan", "Minn.": "Minnesota", "Miss.": "Mississippi", "Mo.": "Missouri",
-    "Mont.": "Montana", "Neb.": "Nebraska", "Nev.": "Nevada", "N.H.": "New Hampshire",
-    "N.J.": "New Jersey", "N.M.": "New Mexico", "N.Y.": "New York",
-    "N.C.": "North Carolina", "N.D.": "North Dakota", "Okla.": "Oklahoma",
-    "Ore.": "Oregon", "Pa.": "Pennsylvania", "R.I.": "Rhode Island",
-    "S.C.": "South Carolina", "S.D.": "South Dakota", "Tenn.": "Tennessee",
-    "Vt.": "Vermont", "Va.": "Virginia", "Wash.": "Washington", "W.Va.": "West Virginia",
-    "Wis.": "Wisconsin", "Wyo.": "Wyoming", "D.C.": "D C", "U.S.": "U S", "U.K.": "U K",
-    "U.N.": "U N", "Gov.": "Governor", "Sen.": "Senator", "Rep.": "Representative",
-    "Gen.": "General", "Lt.": "Lieutenant", "Col.": "Colonel", "Sgt.": "Sergeant",
-    "Capt.": "Captain", "Pres.": "President", "St.": "Saint", "Mt.": "Mount",
-    "Jan.": "January", "Feb.": "February", "Aug.": "August", "Sept.": "September",
-    "Oct.": "October", "Nov.": "November", "Dec.": "December", "No.": "number",
-    "approx.": "approximately", "e.g.": "for example", "i.e.": "that is", "etc.": "etcetera",
-}
-_ABBREV_RE = re.compile(
-    r"(?<![\w.])(" + "|".join(re.escape(k) for k in sorted(ABBREVIATIONS, key=len,
-                                                             reverse=True)) + r")(?=\W|$)")
+def normalise(text: str, lang: str | None = "en") -> str:
+    """Rewrite what eSpeak reads badly into what a person would say, in the gallery's
+    language; one line of text. The rules are `reader.speech.normalise`."""
+    return _normalise(text, lang)
 
 
-_TITLES = {"Gov.", "Sen.", "Rep.", "Gen.", "Lt.", "Col.", "Sgt.", "Capt.", "Pres.", "St.",
-           "Mt.", "No."}
-
-
-def _abbreviation(m: re.Match) -> str:
-    abbrev, word = m.group(1), ABBREVIATIONS[m.group(1)]
-    # "… in Miami, Fla. Police said" ends a sentence: keep the full stop it carried.
-    rest = m.string[m.end():]
-    ends_sentence = not rest.strip() or re.match(r"\s+[A-Z]", rest)
-    if ends_sentence and abbrev not in _TITLES and abbrev[0].isupper():
-        return word + "."
-    return word
-
-
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028\u2029\ufeff]")
-
-
-def normalise(text: str) -> str:
-    """Rewrite what eSpeak reads badly into what a person would say; one line of text."""
-    t = unicodedata.normalize("NFC", text)
-    t = _CONTROL_RE.sub(" ", t)
-    t = t.replace("\u00a0", " ")
-    # Quotes are heard in the voice, not read: drop double quotes, keep apostrophes plain.
-    t = re.sub(r"[“”„‟\"«»]", "", t)
-    t = re.sub(r"[‘’‛′`]", "'", t)
-    t = re.sub(r"(^|\s)'|'(?=\s|$|[,.;:!?])", r"\1", t)  # single quotes around a phrase
-    # Ellipses become a pause.
-    t = re.sub(r"\s*(…|\.{3,})\s*", ", ", t)
-    # Number ranges "2019–2022", "10-12" → "2019 to 2022".
-    t = re.sub(r"(?<=\d)\s*[–—-]\s*(?=\d)", " to ", t)
-    # Dashes used as punctuation become a comma pause; hyphens inside words stay.
-    t = re.sub(r"\s*[–—―]\s*|\s+-\s+|\s*--\s*", ", ", t)
-    # Slashes between words ("and/or", "Sergei Ilnitsky/EPA" left in a caption) are not read.
-    t = re.sub(r"\s*/\s*", " ", t)
-    t = t.replace("&", " and ")
-    t = re.sub(r"[\[\]{}()]", lambda m: "" if m.group(0) in "[]{}" else ", ", t)
-    t = _ABBREV_RE.sub(_abbreviation, t)
-    t = re.sub(r"\s+", " ", t).strip()
-    t = re.sub(r"\s+([,.;:!?])", r"\1", t)
-    t = re.sub(r",(\s*,)+", ",", t)
-    t = re.sub(r",\s*([.;:!?])", r"\1", t)
-    t = re.sub(r"^[,;:\s]+|[,;:\s]+$", "", t)
-    return t
+def say(text: str | None, lang: str | None, lexicon: Lexicon) -> str:
+    """The reader's lexicon first (its entries are words as the page writes them, and they
+    win over the rules), then the normaliser, whose tidying also means an entry "AP" →
+    "A.P." before a full stop never leaves "A.P.." in the script."""
+    return normalise(lexicon.apply(text or ""), lang)
 
 
 def _sentence(text: str) -> str:
@@ -118,60 +61,76 @@ def _sentence(text: str) -> str:
     return text
 
 
-def credit_phrase(credit: str | None) -> str | None:
-    """The credit as it is said: `Sergei Ilnitsky/EPA` → "Photo: Sergei Ilnitsky, EPA.".
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
 
-    One part is a photographer or an agency; a second part is the agency; a third is who
-    distributed it ("Sputnik via Reuters"). Wire style `AP Photo/Name` names the person first.
-    """
-    if not credit or not credit.strip():
+
+def description_worth_saying(alt: str | None, caption: str | None,
+                             credit: str | None = None) -> bool:
+    """Is the description more than furniture or a copy of the caption?
+
+    Skipped: nothing but a credit or an agency's name ("AFP."), fewer than three words, or
+    a description whose words are nearly all in the caption (at least 80% of them)."""
+    words = _words(alt or "")
+    if len(words) < 3:
+        return False
+    if credit and set(words) <= set(_words(credit)) | {"photo", "by"}:
+        return False
+    caption_words = set(_words(caption or ""))
+    shared = sum(1 for w in words if w in caption_words)
+    return shared < 0.8 * len(words)
+
+
+def description_key(alt: str | None) -> str | None:
+    """The key an editor's choice for one photo's description is kept under (its text's
+    SHA-256), or None when there is no description."""
+    if not alt or not alt.strip():
         return None
-    raw = credit.strip().strip("[]()").strip()
-    raw = re.sub(r"^(photo(graph)?s?\s*(by|:)|credit\s*:|©)\s*", "", raw, flags=re.I)
-    parts = [p.strip() for p in re.split(r"\s*/\s*", raw) if p.strip()]
-    if not parts:
-        return None
-    # Wire style: "AP Photo/Bernat Armangue" → person last, agency "AP".
-    m = re.fullmatch(r"(.+?)\s+Photo", parts[0], flags=re.I)
-    if m and len(parts) >= 2 and parts[0].lower() != "photo":
-        agency, person, rest = m.group(1), parts[1], parts[2:]
-        parts = [person, agency, *rest]
-    # "Name/AP Photo": the agency is "AP".
-    parts = [re.sub(r"\s+Photos?$", "", p, flags=re.I) if i else p for i, p in enumerate(parts)]
-    if len(parts) == 1:
-        body = parts[0]
-    elif len(parts) == 2:
-        body = f"{parts[0]}, {parts[1]}"
-    else:
-        body = f"{parts[0]}, {' via '.join(parts[1:])}"
-    return _sentence(f"Photo: {body}")
+    return hashlib.sha256(alt.strip().encode("utf-8")).hexdigest()
+
+
+def describe_for(item: Item, choices: Mapping[str, bool], default: bool) -> bool:
+    """Is this photo's description spoken? The photo's own choice, else the gallery's
+    (key ''), else the reader's setting (``default``)."""
+    key = description_key(item.alt)
+    if key is not None and key in choices:
+        return choices[key]
+    return choices.get("", default)
 
 
 def script_parts(item: Item, settings: SpeechSettings | None = None,
-                 lexicon: Lexicon | None = None) -> list[tuple[str, str]]:
+                 lexicon: Lexicon | None = None, lang: str | None = "en",
+                 describe: bool | None = None) -> list[tuple[str, str]]:
     """The script's pieces in the order they are said, each as (what it is, its words):
-    ``"caption"``, ``"credit"``, ``"description"``. Joined with spaces they are the script,
-    so a piece's place in the audio can be found (the EPUB's Media Overlays use this)."""
+    ``"description"`` (only when descriptions are spoken and worth saying), ``"caption"``,
+    ``"credit"``. Joined with spaces they are the script, so a piece's place in the audio
+    can be found (the EPUB's Media Overlays use this). ``describe`` overrides the reader's
+    setting (a gallery's or photo's own choice)."""
     settings = settings or SpeechSettings()
     lexicon = lexicon or Lexicon()
     pieces = []
-    caption = lexicon.apply(normalise(item.caption))
+    speak_alt = settings.describe if describe is None else describe
+    if speak_alt and description_worth_saying(item.alt, item.caption, item.credit):
+        alt = say(item.alt, lang, lexicon)
+        if alt:
+            said = gettext(lang, "Description: %(text)s", text=alt)
+            pieces.append(("description", _sentence(said)))
+    caption = say(item.caption, lang, lexicon)
     if caption:
         pieces.append(("caption", _sentence(caption)))
-    credit = credit_phrase(item.credit)
+    credit = credit_phrase(item.credit, lang)
     if credit:
-        pieces.append(("credit", lexicon.apply(normalise(credit))))
-    if settings.describe and item.alt and item.alt.strip():
-        alt = lexicon.apply(normalise(item.alt))
-        if alt:
-            pieces.append(("description", _sentence(f"Description: {alt}")))
+        said = say(credit, lang, lexicon)
+        if said:
+            pieces.append(("credit", _sentence(said)))
     return pieces
 
 
 def speech_script(item: Item, settings: SpeechSettings | None = None,
-                  lexicon: Lexicon | None = None) -> str:
+                  lexicon: Lexicon | None = None, lang: str | None = "en",
+                  describe: bool | None = None) -> str:
     """The exact string handed to the engine for this photo."""
-    return " ".join(words for _, words in script_parts(item, settings, lexicon))
+    return " ".join(words for _, words in script_parts(item, settings, lexicon, lang, describe))
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=\S)")

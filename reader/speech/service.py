@@ -15,15 +15,22 @@ from pathlib import Path
 
 from reader.errors import EngineUnavailable, RenderError, TextError
 from reader.model import Gallery, Item
+from reader.speech import loudness
 from reader.speech.audio import mp3_bytes, wav_bytes
 from reader.speech.cache import FORMATS, AudioCache, cache_key
 from reader.speech.cues import webvtt, webvtt_words
 from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import Lexicon
-from reader.speech.script import MAX_CHARS, SpeechSettings, speech_script
+from reader.speech.pacing import pace
+from reader.speech.script import MAX_CHARS, SpeechSettings, describe_for, speech_script
 from reader.speech.worker import EnginePool, job_timeout, shared_pool
 
 __all__ = ["Speech", "Utterance", "EngineUnavailable", "RenderError", "TextError"]
+
+
+#: How the engine's audio is shaped after rendering (lead-in, credit pause, −16 LUFS with a
+#: −1 dBTP ceiling); part of every cache key, so a change here renders the audio again.
+SHAPING = "shaped-1"
 
 
 @dataclass(frozen=True)
@@ -34,7 +41,8 @@ class Utterance:
     voice: str
     rate: int
     volume: float
-    engine: str  # engine version: part of every key
+    engine: str  # engine version (and the audio shaping's): part of every key
+    lang: str | None = None  # the text's language (where its credit starts); not in the key
 
     def key(self, fmt: str) -> str:
         return cache_key(self.text, self.voice, self.rate, self.volume, self.engine, fmt)
@@ -52,11 +60,13 @@ def check_text(text: str) -> str:
 class Speech:
     def __init__(self, cache_dir: str | Path, config: EngineConfig | None = None,
                  workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
-                 pool: EnginePool | None = None):
+                 pool: EnginePool | None = None,
+                 describe: Callable[[str], dict[str, bool]] | None = None):
         self.cache = AudioCache(cache_dir)
         # The engine processes: the process-wide pool for this configuration unless given.
         self.pool = pool or shared_pool(config, workers)
         self._lexicon = lexicon
+        self._describe = describe  # slug → the editors' description choices (store)
         self._inflight: dict[str, Future] = {}
         self._lock = threading.Lock()
         self.renders = 0  # how many texts this process sent to the engine
@@ -66,7 +76,8 @@ class Speech:
                     workers: int = 1) -> Speech:
         """The speech of an instance folder: its cache in `audio/`, its library's lexicon."""
         return cls(Path(instance) / "audio", config, workers=workers,
-                   lexicon=library.lexicon if library is not None else None)
+                   lexicon=library.lexicon if library is not None else None,
+                   describe=library.describe_choices if library is not None else None)
 
     # -- the engine -------------------------------------------------------------------------
     def available(self) -> bool:
@@ -102,15 +113,40 @@ class Speech:
     def lexicon(self) -> Lexicon:
         return Lexicon(self._lexicon() if self._lexicon else {})
 
+    def describe_choices(self, gallery: Gallery) -> dict[str, bool]:
+        """The editors' choices of spoken descriptions for ``gallery`` (see `describe_for`)."""
+        if self._describe is None or gallery.slug is None:
+            return {}
+        return self._describe(gallery.slug)
+
+    def describes(self, gallery: Gallery, item: Item, settings: SpeechSettings) -> bool:
+        return describe_for(item, self.describe_choices(gallery), settings.describe)
+
     def utterance(self, gallery: Gallery, item: Item, settings: SpeechSettings) -> Utterance:
-        text = speech_script(item, settings, self.lexicon())
+        text = speech_script(item, settings, self.lexicon(), gallery.lang,
+                             self.describes(gallery, item, settings))
         return self.utterance_for_text(text, settings, gallery.lang)
+
+    def voice_language(self, voice: str) -> str | None:
+        """The primary language of one of the engine's voices (None if it has none)."""
+        for v in self.voices():
+            if v["id"] == voice and v["languages"]:
+                return v["languages"][0].lower().replace("_", "-").split("-")[0]
+        return None
+
+    def voice_for_text(self, chosen: str | None, lang: str | None) -> str:
+        """The reader's chosen voice when it speaks the gallery's language; otherwise a
+        voice for that language: a fixed voice never reads another language's text."""
+        primary = (lang or "en").lower().replace("_", "-").split("-")[0]
+        if chosen and self.voice_language(chosen) == primary:
+            return chosen
+        return self.voice_for(lang)
 
     def utterance_for_text(self, text: str, settings: SpeechSettings,
                            lang: str | None = None) -> Utterance:
-        voice = settings.voice or self.voice_for(lang)
+        voice = self.voice_for_text(settings.voice, lang)
         return Utterance(text, voice, int(settings.rate), float(settings.volume),
-                         self.info()["version"])
+                         f"{self.info()['version']} {SHAPING}", lang)
 
     # -- audio files ------------------------------------------------------------------------
     def cached(self, u: Utterance, fmt: str) -> Path | None:
@@ -162,6 +198,8 @@ class Speech:
     def _render_and_store(self, u: Utterance) -> None:
         rendering = self.pool.render(u.text, u.voice, u.rate, u.volume)
         self.renders += 1
+        rendering = pace(rendering, u.text, u.lang)
+        rendering.samples = loudness.normalise(rendering.samples, rendering.sample_rate)
         self.cache.put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate))
         self.cache.put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"))
         self.cache.put(u.key("words.vtt"), "words.vtt",

@@ -119,6 +119,18 @@ MIGRATIONS: list[str] = [
     CREATE INDEX galleries_newest ON galleries (ifnull(date, '') DESC, id DESC);
     CREATE INDEX galleries_section_newest ON galleries (section, ifnull(date, '') DESC, id DESC);
     """,
+    # 6 (speech, issue 18): whether descriptions are spoken, chosen for a gallery (`alt_key`
+    # '') or for one photo's description (`alt_key`: SHA-256 of the description's text, so
+    # the choice follows the description through moves, edits of other fields and
+    # re-imports, and lapses when the description itself is rewritten).
+    """
+    CREATE TABLE speech_describe (
+        gallery_id  INTEGER NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+        alt_key     TEXT NOT NULL,
+        speak       INTEGER NOT NULL CHECK (speak IN (0, 1)),
+        PRIMARY KEY (gallery_id, alt_key)
+    );
+    """,
 ]
 
 

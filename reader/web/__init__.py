@@ -42,11 +42,12 @@ def create_app(test_config: dict[str, Any] | None = None,
 
         load_sample(library, folder)
 
-    from reader.web import api, assets, pages
+    from reader.web import api, assets, i18n, pages
     from reader.web.media import item_media
 
     app.add_template_global(item_media)
     assets.init_app(app)  # CSS and JS served minified
+    i18n.init_app(app)  # the pages' own words from the message catalogs: {{ _('…') }}
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp, url_prefix="/api")
     # Features that add media to each photo register here, each with its own blueprint and

@@ -102,7 +102,8 @@ def _register_settings(app: Flask) -> None:
         "speech_voice", "Voice", c["SPEECH_VOICE"] or AUTO_VOICE, kind="select",
         choices=_voice_choices, group="Speech",
         hint="The voice of the spoken captions. Each gallery is in one language; the "
-             "automatic choice follows it."))
+             "automatic choice follows it. A voice you choose speaks the galleries in its "
+             "own language; galleries in other languages keep a voice of theirs."))
     register_field(app, Field(
         "speech_rate", "Speaking rate (words per minute)", str(int(c["SPEECH_RATE"])),
         kind="integer", minimum=lo, maximum=hi, group="Speech",
@@ -166,7 +167,11 @@ class LexiconEditing:
         service = speech()
         if not service.available():
             raise EngineUnavailable("this server has no speech engine to listen with")
-        u = service.utterance_for_text(service.lexicon().apply(text), settings())
+        from reader.speech.script import say
+
+        # The same road as every caption (lexicon, then normaliser), so the preview and
+        # the saved entry give the same audio.
+        u = service.utterance_for_text(say(text, None, service.lexicon()), settings())
         return service.file(u, "mp3").read_bytes(), "audio/mpeg"
 
 
@@ -180,7 +185,8 @@ def speech_media(gallery: Gallery, item: Item) -> dict[str, Any]:
 
     s = settings()
     if not speech().available():
-        text = speech_script(item, s, speech().lexicon())
+        text = speech_script(item, s, speech().lexicon(), gallery.lang,
+                             speech().describes(gallery, item, s))
         return {"speech": {"text": text, "voice": s.voice, "rate": s.rate, "audio": None,
                            "wav": None, "cues": None}}
     u = _utterance(gallery, item)

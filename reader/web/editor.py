@@ -164,7 +164,8 @@ def _sentence(message: str) -> str:
 @bp.get("/g/<slug>/")
 def gallery(slug: str):
     g = gallery_or_404(slug)
-    return render_template("editor/gallery.html", gallery=g, version=gallery_version(g))
+    return render_template("editor/gallery.html", gallery=g, version=gallery_version(g),
+                           speak=speak_choice(library().describe_choices(slug), ""))
 
 
 def _photo_or_404(g: Gallery, n: int):
@@ -179,8 +180,12 @@ def item(slug: str, n: int):
     it = _photo_or_404(g, n)
     if request.method == "GET":
         values = {"alt": it.alt or "", "caption": it.caption, "credit": it.credit or ""}
+        from reader.speech.script import description_key
+
+        speak = speak_choice(library().describe_choices(slug), description_key(it.alt))
         return render_template("editor/item.html", gallery=g, n=n, values=values, errors={},
-                               version=gallery_version(g))
+                               version=gallery_version(g), speak=speak,
+                               has_alt=bool(it.alt and it.alt.strip()))
     values = {k: request.form.get(k, "") for k in ("alt", "caption", "credit")}
     errors = {k: _sentence(m) for k, m in check_item_fields(**values).items()}
     status = 400
@@ -266,3 +271,47 @@ def remove_gallery(slug: str):
     gallery_changed(slug)
     flash(f"Deleted the gallery “{_short(g.title)}”.")
     return redirect(url_for("editor.index"), 303)
+
+
+# -- whether descriptions are spoken (speech, issue 18) ---------------------------------------
+SPEAK_CHOICES = {"reader": None, "yes": True, "no": False}
+
+
+def speak_choice(choices: dict[str, bool], key: str | None) -> str:
+    """The form value of a stored choice ("reader" when there is none)."""
+    if key is None or key not in choices:
+        return "reader"
+    return "yes" if choices[key] else "no"
+
+
+@bp.post("/g/<slug>/describe")
+def describe(slug: str):
+    """Speak descriptions for the whole gallery, or for one photo (``photo`` = n), as the
+    reader chooses (no choice), always, or never."""
+    from reader.speech.script import description_key
+
+    g = gallery_or_404(slug)
+    choice = request.form.get("speak", "")
+    if choice not in SPEAK_CHOICES:
+        abort(400, description="Choose how descriptions are spoken. Nothing was changed.")
+    photo = request.form.get("photo", "")
+    if photo:
+        if not photo.isdigit():
+            abort(400, description="That is not a photo of this gallery. Nothing was changed.")
+        item = _photo_or_404(g, int(photo))
+        key = description_key(item.alt)
+        if key is None:
+            abort(400, description=f"Photo {photo} has no description to speak.")
+        anchor = url_for("editor.item", slug=slug, n=int(photo))
+        what = f"photo {photo}’s description"
+    else:
+        key, anchor, what = "", url_for("editor.gallery", slug=slug), "this gallery’s descriptions"
+    try:
+        library().set_describe(slug, key, SPEAK_CHOICES[choice])
+    except NotFound:
+        return _gone(slug)
+    gallery_changed(slug)
+    said = {"reader": "as each reader chooses", "yes": "always", "no": "never"}[choice]
+    flash(f"Saved: {what} will be spoken {said}.")
+    return redirect(anchor, 303)
+

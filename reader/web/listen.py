@@ -69,7 +69,7 @@ def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
     s = settings()
     service = speech()
     return [(p, service.utterance_for_text(p.text, s, gallery.lang))
-            for p in parts(gallery, s, service.lexicon())]
+            for p in parts(gallery, s, service.lexicon(), service.describe_choices(gallery))]
 
 
 def listen_player(gallery: Gallery) -> dict[str, Any]:

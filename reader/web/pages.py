@@ -15,6 +15,8 @@ from flask import (
 )
 from markupsafe import Markup
 
+from reader.i18n import text_direction
+from reader.web import i18n
 from reader.web import settings as settings_model
 from reader.web.assets import page_scripts, page_stylesheets
 from reader.web.context import gallery_or_404, library
@@ -23,12 +25,6 @@ from reader.web.shortcuts import shortcuts
 bp = Blueprint("pages", __name__)
 
 UI_LANG = "en"
-RTL_LANGS = {"ar", "arc", "ckb", "dv", "fa", "he", "ks", "ku", "ps", "sd", "ug", "ur", "yi"}
-
-
-def text_direction(lang: str | None) -> str:
-    primary = (lang or "").split("-")[0].lower()
-    return "rtl" if primary in RTL_LANGS else "ltr"
 
 
 def local_path(value: str | None) -> str | None:
@@ -40,18 +36,15 @@ def local_path(value: str | None) -> str | None:
     return value
 
 
-def ui_attrs(page_lang: str | None) -> Markup:
-    """Attributes for the UI's own words on a page in another language (none on an English one)."""
-    if (page_lang or UI_LANG).split("-")[0].lower() == UI_LANG:
-        return Markup("")
-    return Markup(f' lang="{UI_LANG}" dir="ltr"')
-
-
 def render_page(template: str, page_lang: str | None = None, **context) -> str:
-    """Render a page whose main text is in ``page_lang`` (default: the UI's language)."""
+    """Render a page whose main text is in ``page_lang`` (default: the UI's language); its
+    own words are in that language where a catalog has them (`reader.web.i18n`), else in
+    English, marked so."""
     lang = page_lang or UI_LANG
+    i18n.use(lang)
+    # `ui`: for words still only in English; `ui_t`: for words from the catalogs.
     return render_template(template, page_lang=lang, page_dir=text_direction(lang),
-                           ui=ui_attrs(lang), **context)
+                           ui=i18n.english_attrs(lang), ui_t=i18n.ui_attrs(lang), **context)
 
 
 @bp.app_context_processor
@@ -62,6 +55,7 @@ def page_context():
         "page_lang": UI_LANG,
         "page_dir": "ltr",
         "ui": Markup(""),
+        "ui_t": Markup(""),
         "text_direction": text_direction,
         "settings_groups": settings_model.groups,
         "page_scripts": page_scripts,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, request, send_file, url_for
 
 from reader.errors import InputError
 from reader.images.derivatives import EXTRAS, FULL_MAX, derivative_widths, scaled_height
@@ -131,8 +131,11 @@ def view(slug: str, n: int):
     if record is None:
         abort(404, description="This photo has no image file.")
     contrast = request.args.get("contrast") == "1"
-    return render_template(
-        "photo_view.html", gallery=gallery, item=item, n=n, total=len(gallery.items),
+    from reader.web.pages import render_page  # the page's lang, dir and UI-word marking
+
+    return render_page(
+        "photo_view.html", gallery.lang, gallery=gallery, item=item, n=n,
+        total=len(gallery.items),
         record=record, contrast=contrast,
         full_src=media_url(record.key, "contrast.jpg" if contrast else "full.jpg"),
         full_width=min(record.width, FULL_MAX),

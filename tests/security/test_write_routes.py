@@ -25,6 +25,7 @@ FORMS = {
     "editor.move": {"direction": "down"},
     "editor.remove_item": {},
     "editor.remove_gallery": {},
+    "editor.describe": {"speak": "yes", "photo": "1"},
     "lexicon_editor.save": {"written": "Kyiv", "spoken": "keev"},
     "lexicon_editor.remove": {"written": "Kyiv"},
 }

@@ -126,3 +126,22 @@ def engine_alone(texts: list[str], voice: str, rate: int, out: Path) -> list[byt
     subprocess.run([sys.executable, "-c", ENGINE_ALONE, str(out), voice, str(rate)],
                    check=True, timeout=120)
     return [(out / f"{n}.wav").read_bytes() for n in range(len(texts))]
+
+
+def unpaced(x: np.ndarray, rate: int) -> np.ndarray:
+    """The served audio without the silence the reader adds to the engine's (pacing.py):
+    the lead-in, and the pause before the credit (exact zeros, so they can be found)."""
+    from reader.speech.pacing import CREDIT_PAUSE, LEAD_IN
+
+    lead = int(round(LEAD_IN * rate))
+    assert not np.any(x[:lead]), "no lead-in silence"
+    x = x[lead:]
+    pause = int(round(CREDIT_PAUSE * rate))
+    zero = np.concatenate([[False], x == 0, [False]])
+    edges = np.flatnonzero(np.diff(zero.astype(int)))
+    runs = list(zip(edges[::2], edges[1::2], strict=True))
+    if runs:
+        start, end = max(runs, key=lambda r: r[1] - r[0])
+        if end - start >= pause:
+            x = np.concatenate([x[:start], x[start + pause:]])
+    return x

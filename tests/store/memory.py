@@ -171,6 +171,18 @@ class MemoryStore:
         with self.transaction():
             return self._s["lexicon"].pop(word, None) is not None
 
+    # -- whether descriptions are spoken ---------------------------------------------------
+    def describe_choices(self, slug: str) -> dict[str, bool]:
+        return dict(self._find(slug).setdefault("describe", {}))
+
+    def set_describe(self, slug: str, alt_key: str, speak: bool | None) -> None:
+        with self.transaction():
+            choices = self._find(slug).setdefault("describe", {})
+            if speak is None:
+                choices.pop(alt_key, None)
+            else:
+                choices[alt_key] = speak
+
     # -- accounts --------------------------------------------------------------------------
     def _by_name(self, name: str) -> dict | None:
         return next((u for u in self._s["users"].values()

@@ -1,0 +1,64 @@
+"""The pages' own words in the gallery's language: gettext in the templates.
+
+Templates mark their words with `{{ _('Next photo') }}` (and `ngettext`); the catalogs are
+`reader.i18n`'s (`.po` files compiled in memory by Babel). The language is the page's: a
+gallery's or photo's page is in the gallery's language when a catalog has its interface
+words, else in English, and then those words are marked `lang="en"` (`ui_attrs`, the
+templates' `ui_t`). Words not yet wrapped in `_()` keep the `ui` marking (`english_attrs`):
+always English. Pages with no gallery (the library, settings, help) are in English.
+"""
+
+from __future__ import annotations
+
+from flask import g, has_request_context
+from markupsafe import Markup
+
+from reader import i18n
+
+#: A word every page's catalog translates: a language whose catalog has it has the pages'
+#: interface words (otherwise its catalog so far holds only the spoken words).
+SENTINEL = "Skip to main content"
+
+
+def interface_lang(page_lang: str | None) -> str:
+    """The language of the page's own words for a page whose text is in ``page_lang``."""
+    code = i18n.ui_lang(page_lang)
+    if code != "en" and i18n.translations(code).gettext(SENTINEL) == SENTINEL:
+        return "en"
+    return code
+
+
+def ui_attrs(page_lang: str | None) -> Markup:
+    """Attributes for the page's own words when they are not in the page's language."""
+    if interface_lang(page_lang) == i18n.primary(page_lang):
+        return Markup("")
+    return Markup(' lang="en" dir="ltr"')
+
+
+def english_attrs(page_lang: str | None) -> Markup:
+    """Attributes for words that are only in English, on a page in ``page_lang``."""
+    if i18n.primary(page_lang) == "en":
+        return Markup("")
+    return Markup(' lang="en" dir="ltr"')
+
+
+def use(page_lang: str | None) -> None:
+    """The words of the page being rendered are in ``page_lang``'s interface language."""
+    g.ui_lang = interface_lang(page_lang)
+
+
+def _current() -> str:
+    return g.get("ui_lang", "en") if has_request_context() else "en"
+
+
+def gettext(message: str, **values) -> str:
+    return i18n.gettext(_current(), message, **values)
+
+
+def ngettext(singular: str, plural: str, n: int, **values) -> str:
+    return i18n.ngettext(_current(), singular, plural, n, **values)
+
+
+def init_app(app) -> None:
+    app.jinja_env.add_extension("jinja2.ext.i18n")
+    app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
