@@ -79,10 +79,10 @@ def test_every_page_type_keeps_the_gallerys_language_and_direction(loaded, insta
     assert hits and all(a.get("dir") == direction for a in hits)
 
     # The static-site export: its gallery and photo pages.
-    from reader.export.site import export_site
+    from reader.web.export_site import export_app, export_site
 
     out = tmp_path / "site"
-    export_site(instance, slug, out)
+    export_site(export_app(instance), slug, out)
     pages = [p for p in out.rglob("*.html") if slug in p.as_posix()]
     assert len(pages) >= 1 + len(gallery.items)
     for page in pages:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from flask import g, has_request_context
 from markupsafe import Markup
 
-from reader import i18n
+import reader.i18n as i18n
 
 #: A word every page's catalog translates: a language whose catalog has it has the pages'
 #: interface words (otherwise its catalog so far holds only the spoken words).
