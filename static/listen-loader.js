@@ -53,8 +53,7 @@
   });
 
   window.Reader.shortcuts.register({
-    key: "k",
-    label: "Listen to the whole gallery: play, pause or resume",
+    id: "listen",
     when: function () { return !!player(); },
     run: function () {
       if (loaded()) return false; // listen.js has its own `k` from now on

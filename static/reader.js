@@ -4,23 +4,30 @@
  * No framework, no inline scripts: this file is loaded with `defer`.
  *
  * For other features' scripts (load them with `defer` after this one):
- *   Reader.shortcuts.register({key: "p", label: "Play or pause", run: function (event) {…}})
- *       A single key (compared with event.key, so "?" and "P" work on any layout). `run`
- *       returns false to let the key through. Shortcuts fire only when the reader has them on
- *       (settings → <html data-shortcuts>), never while typing in a field or on a media
- *       player, never with Ctrl, Alt or Meta held. List the key on /help too
- *       (reader/web/shortcuts.py).
+ *   Reader.shortcuts.register({id: "play", run: function (event) {…}, when: …})
+ *       Binds the shortcut `id` declared in Python (reader/web/shortcuts.py, which also lists
+ *       it on /help); its keys come from <html data-keys> (JSON: id → space-separated
+ *       KeyboardEvent.key values), so no script declares a key itself. `run` returns false to
+ *       let the key through. Shortcuts fire only when the reader has them on (settings →
+ *       <html data-shortcuts>), never while typing in a field or on a media player, never
+ *       with Ctrl, Alt or Meta held.
  *   Reader.currentPhoto()  the element of the photo being read (.photo), or null.
  *   Reader.goToPhoto(n, {focus: true})  show photo n (on the gallery page: scroll to it).
  *   Reader.announce(text)  a polite screen-reader announcement.
  *   document event "reader:photochange" {detail: {n, total, element, focused}} after a move;
- *       on the photo page the <main> content has been replaced, so bind to new elements then.
+ *       on the photo page the <main> content has been replaced, so bind to new elements then
+ *       (or, better, listen on document: event delegation survives every swap).
+ *
+ * A move focuses the photo's heading, which a screen reader reads: that is the move's one
+ * announcement (no live-region message repeats it). A move made for the player (focus:
+ * false) announces nothing: the audio itself says "Photo n of N".
  */
 (function () {
   "use strict";
 
   var root = document.documentElement;
   var Reader = (window.Reader = window.Reader || {});
+  root.classList.add("js"); // reader.css swaps native players for the reader's own buttons
 
   /* ---- Announcements ------------------------------------------------------------- */
   var announceTimer = null;
@@ -36,6 +43,8 @@
 
   /* ---- The shortcut registry ----------------------------------------------------- */
   var registry = [];
+  var keys = {};
+  try { keys = JSON.parse(root.getAttribute("data-keys") || "{}"); } catch (e) { /* none */ }
 
   function shortcutsOn() {
     return root.getAttribute("data-shortcuts") !== "off";
@@ -54,9 +63,10 @@
 
   Reader.shortcuts = {
     register: function (shortcut) {
-      if (!shortcut || typeof shortcut.key !== "string" || typeof shortcut.run !== "function") {
-        throw new TypeError("Reader.shortcuts.register needs {key, run}");
+      if (!shortcut || typeof shortcut.id !== "string" || typeof shortcut.run !== "function") {
+        throw new TypeError("Reader.shortcuts.register needs {id, run}");
       }
+      shortcut.keys = (keys[shortcut.id] || "").split(" ");
       registry.push(shortcut);
     },
     list: function () { return registry.slice(); },
@@ -69,7 +79,7 @@
     if (!shortcutsOn() || isTypingOrOperating(event.target)) return;
     for (var i = 0; i < registry.length; i++) {
       var s = registry[i];
-      if (s.key !== event.key) continue;
+      if (s.keys.indexOf(event.key) < 0) continue;
       if (s.when && !s.when()) continue;
       if (s.run(event) !== false) {
         event.preventDefault();
@@ -110,10 +120,9 @@
     if (!section) return;
     galleryCurrent = n;
     var heading = section.querySelector("h2");
-    if (!options || options.focus !== false) heading.focus();
-    heading.scrollIntoView({ block: "start" });
+    if (!options || options.focus !== false) heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start" }); // scroll-margin keeps it clear of the player bar
     if (window.history.replaceState) window.history.replaceState(null, "", "#photo-" + n);
-    Reader.announce("Photo " + n + " of " + total);
     photoChanged(n, total, section, !options || options.focus !== false);
   }
 
@@ -161,9 +170,10 @@
         var n = parseInt(page.getAttribute("data-photo"), 10);
         var total = parseInt(page.getAttribute("data-photo-total"), 10);
         var heading = document.getElementById("photo-heading");
-        if (options.focus !== false && heading) heading.focus();
-        window.scrollTo(0, 0);
-        Reader.announce("Photo " + n + " of " + total);
+        if (options.focus !== false && heading) heading.focus({ preventScroll: true });
+        // The heading at the top of the view (not the page's top: at 400% zoom the banner
+        // alone fills the screen); scroll-margin keeps its focus ring in view.
+        if (heading) heading.scrollIntoView({ block: "start" });
         photoChanged(n, total, page, options.focus !== false);
       })
       .catch(function (error) {
@@ -206,12 +216,11 @@
   };
 
   function onPhotoPage() { return !!photoPage() || !!galleryPage(); }
-  Reader.shortcuts.register({ key: "ArrowLeft", label: "Previous photo", when: onPhotoPage, run: function () { return move("prev"); } });
-  Reader.shortcuts.register({ key: "ArrowRight", label: "Next photo", when: onPhotoPage, run: function () { return move("next"); } });
-  Reader.shortcuts.register({ key: "Home", label: "First photo", when: onPhotoPage, run: function () { return move("first"); } });
-  Reader.shortcuts.register({ key: "End", label: "Last photo", when: onPhotoPage, run: function () { return move("last"); } });
+  ["prev", "next", "first", "last"].forEach(function (which) {
+    Reader.shortcuts.register({ id: which, when: onPhotoPage, run: function () { return move(which); } });
+  });
   Reader.shortcuts.register({
-    key: "?", label: "Help",
+    id: "help",
     run: function () {
       var help = document.querySelector('link[rel="help"]');
       if (!help || help.href.split("#")[0] === window.location.href.split("#")[0]) return false;
