@@ -19,7 +19,8 @@
  * - Speed 0.5×–3× is remembered in this browser (localStorage); the play mode (straight
  *   through, or stop after each photo) is a setting (data-mode).
  * - Keys go through Reader.shortcuts, so the shortcuts setting, form fields, media players
- *   and modifier keys are respected: k play/pause, [ and ] previous/next photo. The system's
+ *   and modifier keys are respected: k play/pause, [ and ] previous/next photo, Escape stop
+ *   (reader/web/listen.py declares them). The system's
  *   media keys (Media Session) work too, whatever a screen reader's mode.
  */
 (function () {
@@ -410,6 +411,8 @@
                run: function () { return go(-1); } });
   R.register({ id: "listen-next", when: function () { return state.index >= 0; },
                run: function () { return go(1); } });
+  R.register({ id: "listen-stop", when: function () { return state.index >= 0; },
+               run: function () { stop(); } });
 
   /* ---- Media keys (Media Session) --------------------------------------------------- */
   function updateMediaSession() {

@@ -43,8 +43,6 @@
 
   /* ---- The shortcut registry ----------------------------------------------------- */
   var registry = [];
-  var keys = {};
-  try { keys = JSON.parse(root.getAttribute("data-keys") || "{}"); } catch (e) { /* none */ }
 
   function shortcutsOn() {
     return root.getAttribute("data-shortcuts") !== "off";
@@ -66,6 +64,8 @@
       if (!shortcut || typeof shortcut.id !== "string" || typeof shortcut.run !== "function") {
         throw new TypeError("Reader.shortcuts.register needs {id, run}");
       }
+      var keys = {};
+      try { keys = JSON.parse(root.getAttribute("data-keys") || "{}"); } catch (e) { /* none */ }
       shortcut.keys = (keys[shortcut.id] || "").split(" ");
       registry.push(shortcut);
     },
@@ -160,6 +160,9 @@
         var fresh = Array.prototype.map.call(newMain.childNodes, function (node) {
           return document.importNode(node, true);
         });
+        // Focus inside the old content would be lost with it (to <body>): it goes to the new
+        // heading even on a move made for the player.
+        var hadFocus = main.contains(document.activeElement) && document.activeElement !== main;
         while (main.firstChild) main.removeChild(main.firstChild);
         fresh.forEach(function (node) { main.appendChild(node); });
         document.title = doc.title;
@@ -170,7 +173,7 @@
         var n = parseInt(page.getAttribute("data-photo"), 10);
         var total = parseInt(page.getAttribute("data-photo-total"), 10);
         var heading = document.getElementById("photo-heading");
-        if (options.focus !== false && heading) heading.focus({ preventScroll: true });
+        if ((options.focus !== false || hadFocus) && heading) heading.focus({ preventScroll: true });
         // The heading at the top of the view (not the page's top: at 400% zoom the banner
         // alone fills the screen); scroll-margin keeps its focus ring in view.
         if (heading) heading.scrollIntoView({ block: "start" });

@@ -27,6 +27,7 @@
     var verbs = button.querySelectorAll(".listen-verb");
     verbs[0].hidden = playing;
     verbs[1].hidden = !playing;
+    button.setAttribute("aria-label", button.getAttribute(playing ? "data-pause" : "data-play"));
     button.classList.toggle("is-playing", playing);
     var time = document.getElementById(audio.id + "-time");
     if (time && isFinite(audio.duration) && audio.duration > 0) {

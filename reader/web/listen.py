@@ -71,6 +71,8 @@ def init_app(app: Flask) -> None:
     register_shortcut(app, Shortcut(("]",), "Right bracket",
                                     "While listening: the next photo", where,
                                     id="listen-next"))
+    register_shortcut(app, Shortcut(("Esc",), "Escape", "While listening: stop", where,
+                                    id="listen-stop", events=("Escape",)))
 
 
 def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
