@@ -15,14 +15,17 @@
   function load(then) {
     if (waiting) { waiting.push(then); return; }
     waiting = [then];
+    // The styles first: the player must not be shown unstyled (and move the page) for a moment.
     var sheet = document.createElement("link");
     sheet.rel = "stylesheet";
     sheet.href = player().getAttribute("data-style");
+    sheet.onload = sheet.onerror = function () {
+      var script = document.createElement("script");
+      script.src = player().getAttribute("data-script");
+      script.onload = function () { waiting.forEach(function (f) { f(); }); };
+      document.head.appendChild(script);
+    };
     document.head.appendChild(sheet);
-    var script = document.createElement("script");
-    script.src = player().getAttribute("data-script");
-    script.onload = function () { waiting.forEach(function (f) { f(); }); };
-    document.head.appendChild(script);
   }
 
   function showControls() {

@@ -55,13 +55,12 @@
   function whenReady(f) { if (ready) ready.push(f); else if (parts.length) f(); }
 
   // The audio element is made here: without JavaScript the player is its download links.
+  // It has no controls (a hidden <audio controls> can still take the focus).
   var audio = document.createElement("audio");
   audio.id = "listen-audio";
   audio.className = "listen-audio";
-  audio.controls = true;
   audio.preload = "none";
-  audio.hidden = true;
-  audio.setAttribute("aria-label", "Whole gallery audio");
+  audio.hidden = true; // played through the bar's own buttons, never shown
   var controls = player.querySelector(".listen-controls");
   var playButton = player.querySelector('[data-action="play"]');
   var verb = player.querySelector(".listen-play-verb");
@@ -82,8 +81,26 @@
 
   /* ---- Where the player lives ---------------------------------------------------- */
   // Outside <main>, so swapping the photo page's <main> neither removes nor pauses it.
+  // Moving it (and, playing, taking it out of the flow as the bar) must not move what the
+  // reader is looking at: the focused element (else the one at the top of the window) is
+  // kept where it was on screen, and keeps the focus.
+  function keepInPlace(change) {
+    var focused = document.activeElement;
+    var anchor = focused && focused !== document.body && focused !== document.documentElement
+      ? focused : document.elementFromPoint(window.innerWidth / 2, 2);
+    var top = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    if (anchor && !player.contains(anchor)) {
+      window.scrollBy(0, anchor.getBoundingClientRect().top - top);
+    }
+    if (focused && focused.focus && document.activeElement !== focused) {
+      focused.focus({ preventScroll: true });
+    }
+  }
   var main = document.getElementById("main");
-  if (main && main.contains(player)) main.parentNode.insertBefore(player, main);
+  keepInPlace(function () {
+    if (main && main.contains(player)) main.parentNode.insertBefore(player, main);
+  });
   controls.hidden = false;
 
   function dropCopies() {
@@ -184,7 +201,9 @@
 
   function start(i) {
     state.started = true;
-    player.classList.add("is-active");
+    if (!player.classList.contains("is-active")) {
+      keepInPlace(function () { player.classList.add("is-active"); });
+    }
     barHeight();
     nowLine.hidden = false;
     player.querySelectorAll('[data-action="prev"], [data-action="next"], [data-action="stop"]')
@@ -235,7 +254,7 @@
     var focused = player.contains(document.activeElement);
     player.querySelectorAll('[data-action="prev"], [data-action="next"], [data-action="stop"]')
       .forEach(function (b) { b.hidden = true; });
-    player.classList.remove("is-active");
+    keepInPlace(function () { player.classList.remove("is-active"); });
     barHeight();
     if (focused) playButton.focus();
     setVerb();

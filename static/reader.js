@@ -43,6 +43,8 @@
 
   /* ---- The shortcut registry ----------------------------------------------------- */
   var registry = [];
+  var queued = []; // keys pressed while a photo was being fetched
+  var pending = 0; // the photo being fetched (0: none)
 
   function shortcutsOn() {
     return root.getAttribute("data-shortcuts") !== "off";
@@ -73,19 +75,28 @@
     enabled: shortcutsOn
   };
 
+  /* Runs the first shortcut for the key that acts (its `run` not returning false); true if
+     one did. `later`: a key pressed while a photo was on its way in, run now it is here. */
+  function dispatch(event, later) {
+    for (var i = 0; i < registry.length; i++) {
+      var s = registry[i];
+      if (s.keys.indexOf(event.key) < 0) continue;
+      if (pending && !s.moves && !later) {
+        // A photo is on its way in: the key is for that photo (End, then p), so it waits.
+        queued.push(event);
+        return true;
+      }
+      if (s.when && !s.when()) continue;
+      if (s.run(event) !== false) return true;
+    }
+    return false;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.isComposing) return;
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     if (!shortcutsOn() || isTypingOrOperating(event.target)) return;
-    for (var i = 0; i < registry.length; i++) {
-      var s = registry[i];
-      if (s.keys.indexOf(event.key) < 0) continue;
-      if (s.when && !s.when()) continue;
-      if (s.run(event) !== false) {
-        event.preventDefault();
-        return;
-      }
-    }
+    if (dispatch(event)) event.preventDefault();
   });
 
   /* ---- Photos -------------------------------------------------------------------- */
@@ -169,6 +180,7 @@
         shownPhoto = url.split("#")[0];
         if (!options.fromHistory) window.history.pushState({ photo: shownPhoto }, "", url);
         loading = null;
+        pending = 0;
         var page = photoPage();
         var n = parseInt(page.getAttribute("data-photo"), 10);
         var total = parseInt(page.getAttribute("data-photo-total"), 10);
@@ -178,23 +190,25 @@
         // alone fills the screen); scroll-margin keeps its focus ring in view.
         if (heading) heading.scrollIntoView({ block: "start" });
         photoChanged(n, total, page, options.focus !== false);
+        queued.splice(0).forEach(function (e) { dispatch(e, true); });
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") return;
+        pending = 0;
+        queued = [];
         window.location.href = url; // the plain link still works
       });
   }
 
-  function photoLink(which) {
-    var link = document.querySelector('.photo-nav a[data-nav="' + which + '"]');
-    return link ? link.href : null;
-  }
-
   function move(which) {
-    if (photoPage()) {
-      var url = photoLink(which);
-      if (!url) return false;
-      photoGoTo(url);
+    var page = photoPage();
+    if (page) {
+      // Counted from the photo being fetched, if any: quick presses each move one on.
+      var total = parseInt(page.getAttribute("data-photo-total"), 10);
+      var at = pending || parseInt(page.getAttribute("data-photo"), 10);
+      var target = { first: 1, last: total, prev: at - 1, next: at + 1 }[which];
+      if (target < 1 || target > total || target === at) return false;
+      Reader.goToPhoto(target);
       return true;
     }
     if (galleryPage()) {
@@ -212,15 +226,17 @@
     if (galleryPage()) return galleryGoTo(n, options);
     var page = photoPage();
     if (!page) return;
-    var current = parseInt(page.getAttribute("data-photo"), 10);
+    var current = pending || parseInt(page.getAttribute("data-photo"), 10);
     // "/g/slug/3" in the app, "…/g/slug/3.html" in a static export (reader/export/site.py).
     var url = window.location.pathname.replace(/\/\d+(\.html)?$/, "/" + n + "$1");
-    if (n !== current) photoGoTo(url, options);
+    if (n === current) return;
+    pending = n;
+    photoGoTo(url, options);
   };
 
   function onPhotoPage() { return !!photoPage() || !!galleryPage(); }
   ["prev", "next", "first", "last"].forEach(function (which) {
-    Reader.shortcuts.register({ id: which, when: onPhotoPage, run: function () { return move(which); } });
+    Reader.shortcuts.register({ id: which, moves: true, when: onPhotoPage, run: function () { return move(which); } });
   });
   Reader.shortcuts.register({
     id: "help",

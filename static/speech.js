@@ -81,6 +81,15 @@
     return seen[0] || all[0];
   }
 
+  /* The native players reader.css hides: without controls they cannot take the focus either
+     (Chromium lets a hidden <audio controls> be focused). Photos swapped in get the same. */
+  function quiet() {
+    document.querySelectorAll("audio.speech[controls]").forEach(function (a) { a.controls = false; });
+  }
+  document.addEventListener("reader:photochange", quiet);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", quiet);
+  else quiet();
+
   if (window.Reader && window.Reader.shortcuts) {
     window.Reader.shortcuts.register({
       id: "play",
