@@ -105,6 +105,15 @@ def test_journey_1_keyboard_only(browser, site, artifacts, start):
         page.get_by_role("button", name="Pause caption and credit, photo 5",
                          exact=True).wait_for()
         page.screenshot(path=artifacts / f"journey-1-{start}-photo-5-playing.png")
+        if start == "after-swap":
+            # The photo's own button, swapped in with it, works too (Tab from the heading).
+            keys.press("p")
+            page.wait_for_function("() => document.getElementById('audio-5').paused")
+            keys.press("Tab")
+            assert page.evaluate("document.activeElement.getAttribute('aria-label')") == \
+                "Play caption and credit, photo 5"
+            keys.press("Enter")
+            page.wait_for_function(PLAYING, arg=5, timeout=LONG)
 
         keys.count = 0
         keys.press("End")
