@@ -3,7 +3,7 @@
  * Parts come from the player's data-parts-url (a JSON route, fetched now) or, in a static
  * export, its data-parts (templates/partials/listen_player.html): part 0 is the title and
  * introduction, part n is "Photo n of N." and photo n's caption and credit. The words this
- * shows are the page's own (data-words), so they are translated with the page.
+ * shows come with them ({parts, words}), made by the server in the page's language.
  * Each part's WebVTT cues (one per sentence, timed from the engine's word positions) come
  * through a <track>; its `cuechange` drives the highlight and the transcript. A second,
  * metadata track has a cue per word (the engine's word positions): the word being spoken is
@@ -33,10 +33,8 @@
   if (!player || !window.Reader) return;
   var parts = [];
   var words = {};
-  try {
-    words = JSON.parse(player.getAttribute("data-words") || "{}");
-    parts = JSON.parse(player.getAttribute("data-parts") || "[]");
-  } catch (e) { /* none */ }
+  function take(data) { parts = data.parts || []; words = data.words || {}; }
+  try { take(JSON.parse(player.getAttribute("data-parts") || "{}")); } catch (e) { /* none */ }
   function say(key, values) {
     return (words[key] || "").replace(/\{(\w+)\}/g, function (m, k) { return values[k]; });
   }
@@ -45,8 +43,8 @@
     ready = [];
     window.fetch(player.getAttribute("data-parts-url"), { credentials: "same-origin" })
       .then(function (r) { return r.json(); })
-      .then(function (list) {
-        parts = list;
+      .then(function (data) {
+        take(data);
         var waiting = ready;
         ready = null;
         waiting.forEach(function (f) { f(); });

@@ -27,8 +27,10 @@
     var verbs = button.querySelectorAll(".listen-verb");
     verbs[0].hidden = playing;
     verbs[1].hidden = !playing;
+    // Its name says what it will do: the page's own words for both (data-pause; the first
+    // name, "Play …", is kept in data-play the first time it changes).
+    if (!button.hasAttribute("data-play")) button.setAttribute("data-play", button.getAttribute("aria-label"));
     button.setAttribute("aria-label", button.getAttribute(playing ? "data-pause" : "data-play"));
-    button.classList.toggle("is-playing", playing);
     var time = document.getElementById(audio.id + "-time");
     if (time && isFinite(audio.duration) && audio.duration > 0) {
       time.textContent = clock(audio.currentTime) + " / " + clock(audio.duration);

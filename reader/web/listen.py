@@ -7,7 +7,8 @@ Routes (`/listen/<slug>/…`):
 - ``gallery.mp3``: the whole gallery as one MP3 with an ID3v2 chapter per part.
 - ``gallery.m3u``: a playlist of the parts' MP3s with their titles and lengths.
 
-- ``parts.json``: the parts' titles and URLs, which the page's player fetches when first
+- ``parts.json``: ``{"parts": [{n, title, audio, cues, words}], "words": {…}}``, the parts'
+  titles and URLs and the words the player shows, which the page's player fetches when first
   pressed (so the page itself does not grow with the gallery).
 
 The page's player (`templates/partials/listen_player.html`, `static/listen.js`) gets its
@@ -103,14 +104,29 @@ def _parts(gallery: Gallery, inline: bool = False) -> list[dict[str, Any]]:
             for p, u in pairs]
 
 
+def _words() -> dict[str, str]:
+    """The words the player's script shows (interface words, here to be translated with the
+    page's; ``{n}``-style fields are filled in by the script)."""
+    return {"pause": "Pause", "resume": "Resume", "play": "Play all",
+            "intro": "the gallery’s title and introduction", "of": "{title}: {part}",
+            "stopped": "Stopped. Play all starts again from the beginning or the photo you "
+                       "are on.",
+            "end": "The end of the gallery.",
+            "each": "End of photo {n}. Resume plays photo {next}."}
+
+
+def _player_data(gallery: Gallery, inline: bool = False) -> dict[str, Any]:
+    return {"parts": _parts(gallery, inline), "words": _words()}
+
+
 def listen_player(gallery: Gallery) -> dict[str, Any]:
     """What the page's player needs: whether there is anything to play (``parts``), where
     its parts are (``parts_url``, or inline in a static export) and the download links."""
     inline = bool(current_app.config.get("STATIC_EXPORT"))
     if not speech().available():
         return {"parts": [], "downloads": None}
-    parts_list = _parts(gallery, inline) if inline else [True]
-    return {"parts": parts_list, "inline": inline,
+    data = _player_data(gallery, inline) if inline else {"parts": [True]}
+    return {"parts": data["parts"], "data": data, "inline": inline,
             "parts_url": None if inline else url_for("listen.parts_json", slug=gallery.slug),
             "downloads": {"mp3": url_for("listen.whole", slug=gallery.slug, fmt="mp3"),
                           "m3u": url_for("listen.whole", slug=gallery.slug, fmt="m3u")}}
@@ -118,11 +134,12 @@ def listen_player(gallery: Gallery) -> dict[str, Any]:
 
 @bp.get("/<slug>/parts.json")
 def parts_json(slug: str):
-    """The player's parts, fetched on its first press (settings-dependent: never cached)."""
+    """The player's parts and words, fetched on its first press (settings-dependent: never
+    cached)."""
     gallery = gallery_or_404(slug)
     if not speech().available():
         return plain_text(UNAVAILABLE, 503)
-    response = jsonify(_parts(gallery))
+    response = jsonify(_player_data(gallery))
     response.cache_control.no_cache = True
     response.vary.add("Cookie")  # the reader's voice and rate are in their settings
     return response

@@ -9,9 +9,12 @@ off. A feature adds its keys with ``register_shortcut(app, Shortcut(...))``.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from flask import Flask, current_app
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 
 @dataclass(frozen=True)
@@ -53,6 +56,8 @@ def shortcuts(app: Flask | None = None) -> list[Shortcut]:
     return [*CORE_SHORTCUTS, *app.extensions.get("shortcuts", [])]
 
 
-def shortcut_keys() -> dict[str, str]:
-    """id → its keys, space-separated (the page's ``data-keys``)."""
-    return {s.id: " ".join(s.event_keys()) for s in shortcuts() if s.id}
+def shortcut_keys() -> Markup:
+    """id → its keys, space-separated: the page's ``data-keys``, as compact JSON that is safe
+    in a single-quoted attribute (every page carries it, inside the page-weight budget)."""
+    keys = {s.id: " ".join(s.event_keys()) for s in shortcuts() if s.id}
+    return htmlsafe_json_dumps(keys, dumps=json.dumps, separators=(",", ":"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from reader.model import Gallery, Item
 from reader.web.settings import COOKIE
 from tests.browser.probes import press_all
 
@@ -276,3 +277,29 @@ def test_forced_colours_highlight_uses_the_system_mark_colours(live, browser, se
         assert style["bg"] != style["fg"]
     finally:
         ctx.close()
+
+
+def test_a_caption_holding_a_less_than_sign_is_shown_as_text_and_words_stay_aligned(
+        live, page, library):
+    """WebVTT escapes `<` as `&lt;`: the transcript and the "Now speaking" line show `<`,
+    and each underlined word is a whole word of the sentence (offsets count `<` as one)."""
+    gallery = library.save(Gallery(title="Tide watch", lang="en", source="test:lt", items=[
+        Item(position=1, caption="Water levels < 2 m & rising at the quay, the keeper said.",
+             credit="Ann Lee/Port Press")]))
+    fast(page, f"{live}/g/{gallery.slug}/1")
+    page.get_by_role("button", name="Show transcript").click()
+    play_all(page)
+    cue = page.locator(".listen-cue", has_text="Water levels")
+    cue.wait_for(timeout=LONG)
+    text = cue.inner_text()
+    assert "<" in text and "&lt;" not in text and "&amp;" not in text
+    words = page.evaluate("""() => [...document.querySelectorAll('.listen-cue .listen-word')]
+        .filter(w => w.closest('.listen-cue').textContent.includes('Water'))
+        .map(w => w.textContent)""")
+    tokens = text.split()
+    # Each word span holds whole words (the engine may take a symbol with the word before).
+    assert len(words) >= 8 and all(t in tokens or t.strip(",.") in tokens
+                                   for w in words for t in w.split()), (words, tokens)
+    assert words[-1].rstrip(".") == "said"  # the last word still lines up
+    page.wait_for_function("() => document.querySelector('.listen-now-text').textContent"
+                           ".includes('<')", timeout=LONG)
