@@ -208,7 +208,7 @@
       .forEach(function (b) { b.hidden = false; });
     load(i);
     showPhoto(parts[i].n);
-    setStatus(i ? parts[i].title : say("of", { title: parts[i].title, part: say("intro", {}) }));
+    setStatus(say("now", { part: parts[i].title, title: words.title })); // "Photo 3 of 13. Title"
     play();
     updateMediaSession();
   }

@@ -104,11 +104,11 @@ def _parts(gallery: Gallery, inline: bool = False) -> list[dict[str, Any]]:
             for p, u in pairs]
 
 
-def _words() -> dict[str, str]:
+def _words(gallery: Gallery) -> dict[str, str]:
     """The words the player's script shows (interface words, here to be translated with the
     page's; ``{n}``-style fields are filled in by the script)."""
     return {"pause": "Pause", "resume": "Resume", "play": "Play all",
-            "intro": "the gallery’s title and introduction", "of": "{title}: {part}",
+            "title": gallery.title, "now": "{part}. {title}",
             "stopped": "Stopped. Play all starts again from the beginning or the photo you "
                        "are on.",
             "end": "The end of the gallery.",
@@ -116,7 +116,7 @@ def _words() -> dict[str, str]:
 
 
 def _player_data(gallery: Gallery, inline: bool = False) -> dict[str, Any]:
-    return {"parts": _parts(gallery, inline), "words": _words()}
+    return {"parts": _parts(gallery, inline), "words": _words(gallery)}
 
 
 def listen_player(gallery: Gallery) -> dict[str, Any]:

@@ -253,6 +253,20 @@ def test_journey_2_screen_reader(browser, site, start):
         assert [role(n) for n in focused] == ["heading"]
         assert name(focused[0]).startswith("Photo ")
         assert page.evaluate("window.__announced") == []
+        if start == "after-swap":  # Back: photo 2 again, its play control alive, one voice
+            page.go_back()
+            page.wait_for_function("() => document.querySelector('.photo-page')"
+                                   ".dataset.photo === '2'")
+            focused = [n for n in ax_tree(page) if prop(n, "focused") and
+                       role(n) != "RootWebArea"]
+            assert [role(n) for n in focused] == ["heading"]
+            assert name(focused[0]).startswith("Photo 2 of ")
+            page.get_by_role("button", name="Play caption and credit, photo 2",
+                             exact=True).click()
+            page.wait_for_function(PLAYING, arg=2, timeout=LONG)
+            page.get_by_role("button", name="Pause caption and credit, photo 2",
+                             exact=True).click()
+            assert page.evaluate("window.__announced") == []
 
         # Playing the whole gallery: the audio speaks, the live region stays quiet, and
         # the player's buttons now exist, named apart from the photo links.
@@ -309,6 +323,16 @@ def test_journey_3_magnifier(browser, site, artifacts, view, theme, scheme):
         swap_to_photo_2(page, site)
         assert page.evaluate(IN_VIEW)["ok"], str(page.evaluate(IN_VIEW))
         page.screenshot(path=artifacts / f"{shot}-after-swap.png")
+        # Back and Forward swap back to the right photo, its heading focused and on screen.
+        page.go_back()
+        page.wait_for_function("() => document.querySelector('.photo-page').dataset.photo"
+                               " === '1' && document.activeElement.id === 'photo-heading'")
+        assert page.url.endswith("/1")
+        assert page.evaluate(IN_VIEW)["ok"], str(page.evaluate(IN_VIEW))
+        page.go_forward()
+        page.wait_for_function("() => document.querySelector('.photo-page').dataset.photo"
+                               " === '2' && document.activeElement.id === 'photo-heading'")
+        assert page.evaluate(IN_VIEW)["ok"], str(page.evaluate(IN_VIEW))
 
         # Play all from here: the bar is on screen, the focus stays visible, and after the
         # player moves on (]) and the reader moves (→), both still are.

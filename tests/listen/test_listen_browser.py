@@ -235,7 +235,7 @@ def test_from_the_gallery_page_the_introduction_then_photo_1_scrolled_to(live, p
     fast(page, f"{live}/g/{seed_gallery.slug}/")
     play_all(page)
     assert page.evaluate("Reader.listening.part()") == 0
-    assert "introduction" in page.locator(".listen-status").inner_text()
+    assert page.locator(".listen-status").inner_text().startswith("Introduction. ")
     page.wait_for_function("() => Reader.listening.part() === 1", timeout=LONG)
     page.wait_for_function("() => location.hash === '#photo-1'", timeout=LONG)
     # Photo 1's heading is in view, but the focus stayed on the player's button.
