@@ -15,14 +15,17 @@
   function load(then) {
     if (waiting) { waiting.push(then); return; }
     waiting = [then];
+    // The styles first: the player must not be shown unstyled (and move the page) for a moment.
     var sheet = document.createElement("link");
     sheet.rel = "stylesheet";
     sheet.href = player().getAttribute("data-style");
+    sheet.onload = sheet.onerror = function () {
+      var script = document.createElement("script");
+      script.src = player().getAttribute("data-script");
+      script.onload = function () { waiting.forEach(function (f) { f(); }); };
+      document.head.appendChild(script);
+    };
     document.head.appendChild(sheet);
-    var script = document.createElement("script");
-    script.src = player().getAttribute("data-script");
-    script.onload = function () { waiting.forEach(function (f) { f(); }); };
-    document.head.appendChild(script);
   }
 
   function showControls() {
@@ -53,8 +56,7 @@
   });
 
   window.Reader.shortcuts.register({
-    key: "k",
-    label: "Listen to the whole gallery: play, pause or resume",
+    id: "listen",
     when: function () { return !!player(); },
     run: function () {
       if (loaded()) return false; // listen.js has its own `k` from now on

@@ -1,21 +1,26 @@
 /* Listening mode: play the whole gallery, part by part, with the spoken sentence highlighted.
  *
- * Parts come from the player's data-parts (templates/partials/listen_player.html): part 0 is
- * the title and introduction, part n is "Photo n of N." and photo n's caption and credit.
+ * Parts come from the player's data-parts-url (a JSON route, fetched now) or, in a static
+ * export, its data-parts (templates/partials/listen_player.html): part 0 is the title and
+ * introduction, part n is "Photo n of N." and photo n's caption and credit. The words this
+ * shows come with them ({parts, words}), made by the server in the page's language.
  * Each part's WebVTT cues (one per sentence, timed from the engine's word positions) come
  * through a <track>; its `cuechange` drives the highlight and the transcript. A second,
  * metadata track has a cue per word (the engine's word positions): the word being spoken is
  * underlined within the highlighted sentence.
  *
  * - Never plays by itself: only Play all, `k`, or a media key after that.
- * - As a part starts, the page moves to its photo (Reader.goToPhoto with focus: false, so a
- *   screen reader is not interrupted; reader.js updates the address and title and makes a
- *   polite "Photo n of N" announcement). Moving by the arrow keys while playing makes the
- *   player follow.
+ * - Playing, the player is the "now playing" bar fixed at the foot of the window (listen.css);
+ *   its height is kept in --listen-bar on <html>, which reader.css uses as scroll padding,
+ *   so nothing the page scrolls to hides behind it.
+ * - As a part starts, the page moves to its photo (Reader.goToPhoto with focus: false, so the
+ *   focus stays where the reader left it and nothing is announced: the audio says
+ *   "Photo n of N" itself). Moving by the arrow keys while playing makes the player follow.
  * - Speed 0.5×–3× is remembered in this browser (localStorage); the play mode (straight
  *   through, or stop after each photo) is a setting (data-mode).
  * - Keys go through Reader.shortcuts, so the shortcuts setting, form fields, media players
- *   and modifier keys are respected: k play/pause, [ and ] previous/next photo. The system's
+ *   and modifier keys are respected: k play/pause, [ and ] previous/next photo, Escape stop
+ *   (reader/web/listen.py declares them). The system's
  *   media keys (Media Session) work too, whatever a screen reader's mode.
  */
 (function () {
@@ -26,18 +31,34 @@
 
   var player = document.getElementById("listen-player");
   if (!player || !window.Reader) return;
-  var parts;
-  try { parts = JSON.parse(player.getAttribute("data-parts") || "[]"); } catch (e) { parts = []; }
-  if (!parts.length) return;
+  var parts = [];
+  var words = {};
+  function take(data) { parts = data.parts || []; words = data.words || {}; }
+  try { take(JSON.parse(player.getAttribute("data-parts") || "{}")); } catch (e) { /* none */ }
+  function say(key, values) {
+    return (words[key] || "").replace(/\{(\w+)\}/g, function (m, k) { return values[k]; });
+  }
+  var ready = null; // callbacks waiting for the parts to arrive
+  if (!parts.length && player.getAttribute("data-parts-url")) {
+    ready = [];
+    window.fetch(player.getAttribute("data-parts-url"), { credentials: "same-origin" })
+      .then(function (r) { return r.json(); })
+      .then(function (data) {
+        take(data);
+        var waiting = ready;
+        ready = null;
+        waiting.forEach(function (f) { f(); });
+      });
+  }
+  function whenReady(f) { if (ready) ready.push(f); else if (parts.length) f(); }
 
   // The audio element is made here: without JavaScript the player is its download links.
+  // It has no controls (a hidden <audio controls> can still take the focus).
   var audio = document.createElement("audio");
   audio.id = "listen-audio";
   audio.className = "listen-audio";
-  audio.controls = true;
   audio.preload = "none";
-  audio.hidden = true;
-  audio.setAttribute("aria-label", "Whole gallery audio");
+  audio.hidden = true; // played through the bar's own buttons, never shown
   var controls = player.querySelector(".listen-controls");
   var playButton = player.querySelector('[data-action="play"]');
   var verb = player.querySelector(".listen-play-verb");
@@ -58,8 +79,26 @@
 
   /* ---- Where the player lives ---------------------------------------------------- */
   // Outside <main>, so swapping the photo page's <main> neither removes nor pauses it.
+  // Moving it (and, playing, taking it out of the flow as the bar) must not move what the
+  // reader is looking at: the focused element (else the one at the top of the window) is
+  // kept where it was on screen, and keeps the focus.
+  function keepInPlace(change) {
+    var focused = document.activeElement;
+    var anchor = focused && focused !== document.body && focused !== document.documentElement
+      ? focused : document.elementFromPoint(window.innerWidth / 2, 2);
+    var top = anchor ? anchor.getBoundingClientRect().top : 0;
+    change();
+    if (anchor && !player.contains(anchor)) {
+      window.scrollBy(0, anchor.getBoundingClientRect().top - top);
+    }
+    if (focused && focused.focus && document.activeElement !== focused) {
+      focused.focus({ preventScroll: true });
+    }
+  }
   var main = document.getElementById("main");
-  if (main && main.contains(player)) main.parentNode.insertBefore(player, main);
+  keepInPlace(function () {
+    if (main && main.contains(player)) main.parentNode.insertBefore(player, main);
+  });
   controls.hidden = false;
 
   function dropCopies() {
@@ -94,7 +133,7 @@
 
   function setVerb() {
     var playing = !audio.paused && !audio.ended;
-    verb.textContent = playing ? "Pause" : (state.started ? "Resume" : "Play all");
+    verb.textContent = say(playing ? "pause" : (state.started ? "resume" : "play"), {});
   }
 
   function setStatus(text) { status.textContent = text; }
@@ -151,16 +190,25 @@
     if (p && p.catch) p.catch(function () { setVerb(); });
   }
 
+  /* The bar's height, for reader.css's scroll padding (a CSSOM property, allowed by the CSP). */
+  function barHeight() {
+    var h = player.classList.contains("is-active") ? player.offsetHeight : 0;
+    document.documentElement.style.setProperty("--listen-bar", h + "px");
+  }
+  if (window.ResizeObserver) new window.ResizeObserver(barHeight).observe(player);
+
   function start(i) {
     state.started = true;
-    player.classList.add("is-active");
-    audio.hidden = false;
+    if (!player.classList.contains("is-active")) {
+      keepInPlace(function () { player.classList.add("is-active"); });
+    }
+    barHeight();
     nowLine.hidden = false;
     player.querySelectorAll('[data-action="prev"], [data-action="next"], [data-action="stop"]')
       .forEach(function (b) { b.hidden = false; });
     load(i);
     showPhoto(parts[i].n);
-    setStatus(parts[i].title + (i ? "" : ": the gallery’s title and introduction") + ".");
+    setStatus(say("now", { part: parts[i].title, title: words.title })); // "Photo 3 of 13. Title"
     play();
     updateMediaSession();
   }
@@ -173,7 +221,7 @@
 
   function toggle() {
     if (state.index < 0) {
-      start(startingPart());
+      whenReady(function () { start(startingPart()); });
     } else if (audio.paused || audio.ended) {
       if (audio.ended && state.index < total()) start(state.index + 1);
       else if (audio.ended) start(0);
@@ -195,22 +243,31 @@
     audio.pause();
     if (state.index >= 0) audio.currentTime = 0;
     state.started = false;
-    setStatus("Stopped. Play all starts again from the beginning or the photo you are on.");
+    setStatus(say("stopped", {}));
     state.index = -1;
     nowText.textContent = "";
+    nowLine.hidden = true;
+    // Back to its place in the page: the playing-only buttons go (and the focus, if it was on
+    // one of them, to Play all).
+    var focused = player.contains(document.activeElement);
+    player.querySelectorAll('[data-action="prev"], [data-action="next"], [data-action="stop"]')
+      .forEach(function (b) { b.hidden = true; });
+    keepInPlace(function () { player.classList.remove("is-active"); });
+    barHeight();
+    if (focused) playButton.focus();
     setVerb();
   }
 
   audio.addEventListener("ended", function () {
     var i = state.index;
     if (i >= total()) {
-      setStatus("The end of the gallery.");
-      window.Reader.announce("The end of the gallery.");
+      setStatus(say("end", {}));
+      window.Reader.announce(say("end", {}));
       setVerb();
       return;
     }
     if (i >= 1 && mode() === "each") {
-      var msg = "End of photo " + parts[i].n + ". Resume plays photo " + parts[i + 1].n + ".";
+      var msg = say("each", { n: parts[i].n, next: parts[i + 1].n });
       setStatus(msg);
       window.Reader.announce(msg);
       setVerb();
@@ -260,9 +317,14 @@
     return frag;
   }
 
+  /* A cue's text as plain text: cue.text keeps WebVTT's escapes (&lt; for "<"). */
+  function cueText(cue) {
+    return cue.getCueAsHTML ? cue.getCueAsHTML().textContent : cue.text;
+  }
+
   function buildTranscript() {
     while (cueList.firstChild) cueList.removeChild(cueList.firstChild);
-    var words = wordCues(), offset = 0;
+    var wordList = wordCues(), offset = 0;
     cuesOf().forEach(function (cue, k) {
       var li = document.createElement("li");
       var b = document.createElement("button");
@@ -270,8 +332,9 @@
       b.className = "listen-cue";
       b.setAttribute("data-cue", String(k));
       b.setAttribute("data-start", String(cue.startTime));
-      b.appendChild(sentenceNodes(cue.text, offset, words));
-      offset += cue.text.length + 1;
+      var text = cueText(cue);
+      b.appendChild(sentenceNodes(text, offset, wordList));
+      offset += text.length + 1;
       li.appendChild(b);
       cueList.appendChild(li);
     });
@@ -301,7 +364,7 @@
           nowText.appendChild(n.cloneNode(true));
         });
       } else {
-        nowText.textContent = active.text;
+        nowText.textContent = cueText(active);
       }
       highlightWord();
     }
@@ -346,7 +409,6 @@
       var open = transcript.hidden;
       transcript.hidden = !open;
       b.setAttribute("aria-expanded", open ? "true" : "false");
-      b.textContent = open ? "Hide transcript" : "Show transcript";
     }
   });
 
@@ -361,12 +423,13 @@
 
   /* ---- Keys ---------------------------------------------------------------------- */
   var R = window.Reader.shortcuts;
-  R.register({ key: "k", label: "Listen to the whole gallery: play, pause or resume",
-               run: function () { toggle(); } });
-  R.register({ key: "[", label: "While listening: the previous photo",
-               when: function () { return state.index >= 0; }, run: function () { return go(-1); } });
-  R.register({ key: "]", label: "While listening: the next photo",
-               when: function () { return state.index >= 0; }, run: function () { return go(1); } });
+  R.register({ id: "listen", run: function () { toggle(); } });
+  R.register({ id: "listen-prev", when: function () { return state.index >= 0; },
+               run: function () { return go(-1); } });
+  R.register({ id: "listen-next", when: function () { return state.index >= 0; },
+               run: function () { return go(1); } });
+  R.register({ id: "listen-stop", when: function () { return state.index >= 0; },
+               run: function () { stop(); } });
 
   /* ---- Media keys (Media Session) --------------------------------------------------- */
   function updateMediaSession() {

@@ -1,8 +1,7 @@
 // The low-vision full-size view (templates/photo_view.html): zoom with + and -, fit with 0,
 // pan with the arrow keys. Zoom 100% = the photo fitted to the box's width; each step x1.5,
 // up to 8x. The point at the middle of the box stays in the middle as the zoom changes.
-// Keys with Ctrl, Alt or Meta are left to the browser (its own page zoom keeps working),
-// and keys typed into form fields are ignored.
+// Keys with Ctrl, Alt or Meta are left to the browser (its own page zoom keeps working).
 (function () {
   "use strict";
   var viewer = document.querySelector("[data-photo-viewer]");
@@ -33,30 +32,22 @@
     viewer.scrollBy(dx * viewer.clientWidth * PAN, dy * viewer.clientHeight * PAN);
   }
 
-  var actions = {
-    "+": function () { setZoom(zoom * STEP); },
-    "=": function () { setZoom(zoom * STEP); },
-    "-": function () { setZoom(zoom / STEP); },
-    "_": function () { setZoom(zoom / STEP); },
-    "0": function () { setZoom(1); },
-    "ArrowLeft": function () { pan(-1, 0); },
-    "ArrowRight": function () { pan(1, 0); },
-    "ArrowUp": function () { pan(0, -1); },
-    "ArrowDown": function () { pan(0, 1); }
-  };
-
-  document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.altKey || event.metaKey) { return; }
-    var t = event.target;
-    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) { return; }
-    var isArrow = event.key.indexOf("Arrow") === 0;
-    // Arrows pan only while the photo box has focus, so they still scroll the page elsewhere.
-    if (isArrow && t !== viewer) { return; }
-    var act = actions[event.key];
-    if (!act) { return; }
-    event.preventDefault();
-    act();
-  });
+  // Keys through the reader's one shortcut registry (static/reader.js; declared in
+  // reader/web/shortcuts.py and listed on /help): it honours the shortcuts setting, skips form
+  // fields, media players and Ctrl/Alt/Meta. Arrows pan only while the photo box has focus,
+  // so they still scroll the page elsewhere.
+  var R = window.Reader && window.Reader.shortcuts;
+  if (R) {
+    R.register({ id: "zoom-in", run: function () { setZoom(zoom * STEP); } });
+    R.register({ id: "zoom-out", run: function () { setZoom(zoom / STEP); } });
+    R.register({ id: "zoom-fit", run: function () { setZoom(1); } });
+    var PANS = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1] };
+    R.register({
+      id: "pan",
+      when: function () { return document.activeElement === viewer; },
+      run: function (event) { pan(PANS[event.key][0], PANS[event.key][1]); }
+    });
+  }
 
   if (controls) {
     controls.addEventListener("click", function (event) {

@@ -4,23 +4,30 @@
  * No framework, no inline scripts: this file is loaded with `defer`.
  *
  * For other features' scripts (load them with `defer` after this one):
- *   Reader.shortcuts.register({key: "p", label: "Play or pause", run: function (event) {…}})
- *       A single key (compared with event.key, so "?" and "P" work on any layout). `run`
- *       returns false to let the key through. Shortcuts fire only when the reader has them on
- *       (settings → <html data-shortcuts>), never while typing in a field or on a media
- *       player, never with Ctrl, Alt or Meta held. List the key on /help too
- *       (reader/web/shortcuts.py).
+ *   Reader.shortcuts.register({id: "play", run: function (event) {…}, when: …})
+ *       Binds the shortcut `id` declared in Python (reader/web/shortcuts.py, which also lists
+ *       it on /help); its keys come from <html data-keys> (JSON: id → space-separated
+ *       KeyboardEvent.key values), so no script declares a key itself. `run` returns false to
+ *       let the key through. Shortcuts fire only when the reader has them on (settings →
+ *       <html data-shortcuts>), never while typing in a field or on a media player, never
+ *       with Ctrl, Alt or Meta held.
  *   Reader.currentPhoto()  the element of the photo being read (.photo), or null.
  *   Reader.goToPhoto(n, {focus: true})  show photo n (on the gallery page: scroll to it).
  *   Reader.announce(text)  a polite screen-reader announcement.
  *   document event "reader:photochange" {detail: {n, total, element, focused}} after a move;
- *       on the photo page the <main> content has been replaced, so bind to new elements then.
+ *       on the photo page the <main> content has been replaced, so bind to new elements then
+ *       (or, better, listen on document: event delegation survives every swap).
+ *
+ * A move focuses the photo's heading, which a screen reader reads: that is the move's one
+ * announcement (no live-region message repeats it). A move made for the player (focus:
+ * false) announces nothing: the audio itself says "Photo n of N".
  */
 (function () {
   "use strict";
 
   var root = document.documentElement;
   var Reader = (window.Reader = window.Reader || {});
+  root.classList.add("js"); // reader.css swaps native players for the reader's own buttons
 
   /* ---- Announcements ------------------------------------------------------------- */
   var announceTimer = null;
@@ -36,6 +43,8 @@
 
   /* ---- The shortcut registry ----------------------------------------------------- */
   var registry = [];
+  var queued = []; // keys pressed while a photo was being fetched
+  var pending = 0; // the photo being fetched (0: none)
 
   function shortcutsOn() {
     return root.getAttribute("data-shortcuts") !== "off";
@@ -54,28 +63,40 @@
 
   Reader.shortcuts = {
     register: function (shortcut) {
-      if (!shortcut || typeof shortcut.key !== "string" || typeof shortcut.run !== "function") {
-        throw new TypeError("Reader.shortcuts.register needs {key, run}");
+      if (!shortcut || typeof shortcut.id !== "string" || typeof shortcut.run !== "function") {
+        throw new TypeError("Reader.shortcuts.register needs {id, run}");
       }
+      var keys = {};
+      try { keys = JSON.parse(root.getAttribute("data-keys") || "{}"); } catch (e) { /* none */ }
+      shortcut.keys = (keys[shortcut.id] || "").split(" ");
       registry.push(shortcut);
     },
     list: function () { return registry.slice(); },
     enabled: shortcutsOn
   };
 
+  /* Runs the first shortcut for the key that acts (its `run` not returning false); true if
+     one did. `later`: a key pressed while a photo was on its way in, run now it is here. */
+  function dispatch(event, later) {
+    for (var i = 0; i < registry.length; i++) {
+      var s = registry[i];
+      if (s.keys.indexOf(event.key) < 0) continue;
+      if (pending && !s.moves && !later) {
+        // A photo is on its way in: the key is for that photo (End, then p), so it waits.
+        queued.push(event);
+        return true;
+      }
+      if (s.when && !s.when()) continue;
+      if (s.run(event) !== false) return true;
+    }
+    return false;
+  }
+
   document.addEventListener("keydown", function (event) {
     if (event.defaultPrevented || event.isComposing) return;
     if (event.ctrlKey || event.altKey || event.metaKey) return;
     if (!shortcutsOn() || isTypingOrOperating(event.target)) return;
-    for (var i = 0; i < registry.length; i++) {
-      var s = registry[i];
-      if (s.key !== event.key) continue;
-      if (s.when && !s.when()) continue;
-      if (s.run(event) !== false) {
-        event.preventDefault();
-        return;
-      }
-    }
+    if (dispatch(event)) event.preventDefault();
   });
 
   /* ---- Photos -------------------------------------------------------------------- */
@@ -110,10 +131,9 @@
     if (!section) return;
     galleryCurrent = n;
     var heading = section.querySelector("h2");
-    if (!options || options.focus !== false) heading.focus();
-    heading.scrollIntoView({ block: "start" });
+    if (!options || options.focus !== false) heading.focus({ preventScroll: true });
+    heading.scrollIntoView({ block: "start" }); // scroll-margin keeps it clear of the player bar
     if (window.history.replaceState) window.history.replaceState(null, "", "#photo-" + n);
-    Reader.announce("Photo " + n + " of " + total);
     photoChanged(n, total, section, !options || options.focus !== false);
   }
 
@@ -151,37 +171,44 @@
         var fresh = Array.prototype.map.call(newMain.childNodes, function (node) {
           return document.importNode(node, true);
         });
+        // Focus inside the old content would be lost with it (to <body>): it goes to the new
+        // heading even on a move made for the player.
+        var hadFocus = main.contains(document.activeElement) && document.activeElement !== main;
         while (main.firstChild) main.removeChild(main.firstChild);
         fresh.forEach(function (node) { main.appendChild(node); });
         document.title = doc.title;
         shownPhoto = url.split("#")[0];
         if (!options.fromHistory) window.history.pushState({ photo: shownPhoto }, "", url);
         loading = null;
+        pending = 0;
         var page = photoPage();
         var n = parseInt(page.getAttribute("data-photo"), 10);
         var total = parseInt(page.getAttribute("data-photo-total"), 10);
         var heading = document.getElementById("photo-heading");
-        if (options.focus !== false && heading) heading.focus();
-        window.scrollTo(0, 0);
-        Reader.announce("Photo " + n + " of " + total);
+        if ((options.focus !== false || hadFocus) && heading) heading.focus({ preventScroll: true });
+        // The heading at the top of the view (not the page's top: at 400% zoom the banner
+        // alone fills the screen); scroll-margin keeps its focus ring in view.
+        if (heading) heading.scrollIntoView({ block: "start" });
         photoChanged(n, total, page, options.focus !== false);
+        queued.splice(0).forEach(function (e) { dispatch(e, true); });
       })
       .catch(function (error) {
         if (error && error.name === "AbortError") return;
+        pending = 0;
+        queued = [];
         window.location.href = url; // the plain link still works
       });
   }
 
-  function photoLink(which) {
-    var link = document.querySelector('.photo-nav a[data-nav="' + which + '"]');
-    return link ? link.href : null;
-  }
-
   function move(which) {
-    if (photoPage()) {
-      var url = photoLink(which);
-      if (!url) return false;
-      photoGoTo(url);
+    var page = photoPage();
+    if (page) {
+      // Counted from the photo being fetched, if any: quick presses each move one on.
+      var total = parseInt(page.getAttribute("data-photo-total"), 10);
+      var at = pending || parseInt(page.getAttribute("data-photo"), 10);
+      var target = { first: 1, last: total, prev: at - 1, next: at + 1 }[which];
+      if (target < 1 || target > total || target === at) return false;
+      Reader.goToPhoto(target);
       return true;
     }
     if (galleryPage()) {
@@ -199,19 +226,20 @@
     if (galleryPage()) return galleryGoTo(n, options);
     var page = photoPage();
     if (!page) return;
-    var current = parseInt(page.getAttribute("data-photo"), 10);
+    var current = pending || parseInt(page.getAttribute("data-photo"), 10);
     // "/g/slug/3" in the app, "…/g/slug/3.html" in a static export (reader/export/site.py).
     var url = window.location.pathname.replace(/\/\d+(\.html)?$/, "/" + n + "$1");
-    if (n !== current) photoGoTo(url, options);
+    if (n === current) return;
+    pending = n;
+    photoGoTo(url, options);
   };
 
   function onPhotoPage() { return !!photoPage() || !!galleryPage(); }
-  Reader.shortcuts.register({ key: "ArrowLeft", label: "Previous photo", when: onPhotoPage, run: function () { return move("prev"); } });
-  Reader.shortcuts.register({ key: "ArrowRight", label: "Next photo", when: onPhotoPage, run: function () { return move("next"); } });
-  Reader.shortcuts.register({ key: "Home", label: "First photo", when: onPhotoPage, run: function () { return move("first"); } });
-  Reader.shortcuts.register({ key: "End", label: "Last photo", when: onPhotoPage, run: function () { return move("last"); } });
+  ["prev", "next", "first", "last"].forEach(function (which) {
+    Reader.shortcuts.register({ id: which, moves: true, when: onPhotoPage, run: function () { return move(which); } });
+  });
   Reader.shortcuts.register({
-    key: "?", label: "Help",
+    id: "help",
     run: function () {
       var help = document.querySelector('link[rel="help"]');
       if (!help || help.href.split("#")[0] === window.location.href.split("#")[0]) return false;

@@ -1,42 +1,71 @@
-/* The Listen buttons and the `p` shortcut: play or pause the current photo's spoken caption.
+/* Each photo's play control and the `p` shortcut: play or pause a photo's spoken caption.
    Nothing plays by itself: only a click, Enter/Space on the button, or `p`.
-   The shortcut goes through Reader.shortcuts (static/reader.js), so the shortcuts setting,
-   form fields and modifier keys are respected there. */
+
+   templates/partials/photo_audio.html gives each photo a native <audio controls> (what a
+   reader without JavaScript gets) and a button; with JavaScript (<html class="js">, set by
+   reader.js) reader.css hides the native bar and shows the button instead: one Tab stop,
+   styled by the theme, scaling with the text. Everything here is delegated from the document
+   (clicks, and the media events, which do not bubble, caught on their way down), so it works
+   for photos swapped in by reader.js or restored by Back/Forward just as on the first load.
+   The button's words (Play / Pause) are both in the page; this only shows one or the other. */
 (function () {
   "use strict";
 
-  /* The button says what it will do: "Listen" or "Pause" (a plain button, not a toggle
-     with aria-pressed, whose name must not change). */
-  function label(button, audio) {
+  function buttonFor(audio) {
+    return document.querySelector('button.listen[data-audio="' + audio.id + '"]');
+  }
+
+  function clock(s) {
+    s = Math.max(0, Math.floor(s || 0));
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+
+  function show(audio) {
+    var button = buttonFor(audio);
+    if (!button) return;
     var playing = !audio.paused && !audio.ended;
-    button.querySelector(".listen-verb").textContent = playing ? "Pause" : "Listen";
+    var verbs = button.querySelectorAll(".listen-verb");
+    verbs[0].hidden = playing;
+    verbs[1].hidden = !playing;
+    // Its name says what it will do: the page's own words for both (data-pause; the first
+    // name, "Play …", is kept in data-play the first time it changes).
+    if (!button.hasAttribute("data-play")) button.setAttribute("data-play", button.getAttribute("aria-label"));
+    button.setAttribute("aria-label", button.getAttribute(playing ? "data-pause" : "data-play"));
+    var time = document.getElementById(audio.id + "-time");
+    if (time && isFinite(audio.duration) && audio.duration > 0) {
+      time.textContent = clock(audio.currentTime) + " / " + clock(audio.duration);
+    }
   }
 
   function toggle(audio) {
     if (audio.paused || audio.ended) {
-      document.querySelectorAll("audio.speech").forEach(function (other) {
-        if (other !== audio) other.pause();
-      });
       var p = audio.play();
-      if (p && p.catch) p.catch(function () { /* blocked or failed: the player shows it */ });
+      if (p && p.catch) p.catch(function () { show(audio); });
     } else {
       audio.pause();
     }
   }
 
-  function setUp() {
-    document.querySelectorAll("button.listen[data-audio]").forEach(function (button) {
-      var audio = document.getElementById(button.dataset.audio);
-      if (!audio) return;
-      button.hidden = false;
-      button.addEventListener("click", function () { toggle(audio); });
-      ["play", "pause", "ended"].forEach(function (ev) {
-        audio.addEventListener(ev, function () { label(button, audio); });
-      });
-    });
-  }
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button.listen[data-audio]");
+    var audio = button && document.getElementById(button.getAttribute("data-audio"));
+    if (audio) toggle(audio);
+  });
 
-  /* The current photo: the one holding the focus, else the first one on screen. */
+  // One voice at a time: a photo that starts pauses every other one.
+  document.addEventListener("play", function (event) {
+    if (!event.target.matches || !event.target.matches("audio.speech")) return;
+    document.querySelectorAll("audio.speech").forEach(function (other) {
+      if (other !== event.target) other.pause();
+    });
+  }, true);
+  ["play", "pause", "ended", "timeupdate", "durationchange"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (event.target.matches && event.target.matches("audio.speech")) show(event.target);
+    }, true);
+  });
+
+  /* The current photo: the one holding the focus, else one playing, else the first on screen. */
   function currentAudio() {
     var all = Array.prototype.slice.call(document.querySelectorAll("audio.speech"));
     if (!all.length) return null;
@@ -48,18 +77,24 @@
     var playing = all.filter(function (a) { return !a.paused; });
     if (playing.length) return playing[0];
     var seen = all.filter(function (a) {
-      var box = (a.closest("section.photo") || a).getBoundingClientRect();
+      var box = (a.closest("section.photo") || a.parentNode).getBoundingClientRect();
       return box.bottom > 0 && box.top < window.innerHeight;
     });
     return seen[0] || all[0];
   }
 
-  /* `p`: through the reader's shortcut registry (static/reader.js), which honours the
-     shortcuts setting and never fires while typing, on a player or with a modifier held. */
+  /* The native players reader.css hides: without controls they cannot take the focus either
+     (Chromium lets a hidden <audio controls> be focused). Photos swapped in get the same. */
+  function quiet() {
+    document.querySelectorAll("audio.speech[controls]").forEach(function (a) { a.controls = false; });
+  }
+  document.addEventListener("reader:photochange", quiet);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", quiet);
+  else quiet();
+
   if (window.Reader && window.Reader.shortcuts) {
     window.Reader.shortcuts.register({
-      key: "p",
-      label: "Play or pause this photo's caption and credit",
+      id: "play",
       run: function () {
         var audio = currentAudio();
         if (!audio) return false;
@@ -67,7 +102,4 @@
       }
     });
   }
-
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
-  else setUp();
 })();

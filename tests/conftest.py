@@ -50,7 +50,8 @@ def browser():
 def served(app, threads: int = 4) -> Iterator[str]:
     """The app under a real waitress server on a free loopback port, in a background thread.
 
-    On exit the worker threads are let finish their requests *before* the server closes: a
+    On exit the worker threads are let finish their requests *before* the server closes (in
+    its own loop's thread): a
     task still running after close() writes to waitress's closed trigger pipe, whose file
     descriptor number the next test may already have reused (for its SQLite file, which that
     write then corrupts: "locking protocol", "file is not a database"). Then the server's
@@ -68,6 +69,9 @@ def served(app, threads: int = 4) -> Iterator[str]:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
         server.task_dispatcher.shutdown(cancel_pending=True, timeout=30)
+        # Close the sockets from the server's own loop (a thunk its trigger runs there), not
+        # from this thread while that loop is still polling them ("Bad file descriptor"):
+        # with its map empty the loop ends by itself.
         server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
         assert not thread.is_alive(), "the test server did not stop"

@@ -114,7 +114,7 @@ def test_gallery_page_reads_in_order_with_a_heading_per_photo(client, seed):
     assert len(sections) == len(seed.items) == 13
     for n, (section, item) in enumerate(zip(sections, seed.items, strict=True), start=1):
         h2 = section.find("h2")
-        assert h2.text() == f"Photo {n} of 13"
+        assert_heading_tells_apart(h2.text(), n, item.caption)
         # A plain section, not a named region: a screen reader would say the name on entering
         # the region and again as the heading.
         assert "aria-labelledby" not in section.attrs and "aria-label" not in section.attrs
@@ -154,12 +154,29 @@ def test_each_description_caption_and_credit_is_said_once(client, seed):
     assert not [h for h in hidden if any(w in h for w in words)]
 
 
+def assert_heading_tells_apart(text: str, n: int, caption: str) -> None:
+    """A photo's heading: its position, then the first words of its caption (whole words,
+    "…" when cut), short."""
+    head, _, gist = text.partition(": ")
+    assert head == f"Photo {n} of 13", text
+    assert 10 <= len(gist) <= 42, text
+    assert caption.startswith(gist.removesuffix("…")), (text, caption)
+    assert gist.endswith("…") or len(caption) <= 41, (text, caption)
+
+
+def test_photo_headings_differ_from_each_other(client, seed):
+    doc = parse(client.get(f"/g/{seed.slug}/"))
+    headings = [h.text() for h in doc.find_all("h2") if h.attrs.get("id", "").startswith("photo-")]
+    assert len(headings) == 13 and len({h.partition(": ")[2] for h in headings}) == 13
+
+
 def test_photo_page_has_position_title_and_navigation(client, seed):
     for n in (1, 7, 13):
         doc = parse(client.get(f"/g/{seed.slug}/{n}"))
         check_page_skeleton(doc, f"Photo {n} of 13 – {seed.title}")
         h1 = doc.find("h1")
-        assert h1.text() == f"Photo {n} of 13" and h1.attrs["id"] == "photo-heading"
+        assert_heading_tells_apart(h1.text(), n, seed.items[n - 1].caption)
+        assert h1.attrs["id"] == "photo-heading"
         nav = doc.find("nav", **{"aria-label": "Photos"})
         links = {a.attrs.get("data-nav"): a.attrs["href"] for a in nav.find_all("a")}
         expected = {"first": 1, "prev": n - 1, "next": n + 1, "last": 13}
@@ -231,7 +248,7 @@ def test_a_gallery_in_another_language_marks_the_ui_words_as_english(client, lib
     doc = parse(client.get(f"/g/{gallery.slug}/1"))
     html = doc.find("html")
     assert (html.attrs["lang"], html.attrs["dir"]) == ("he", "rtl")
-    for node in (doc.find("h1"), doc.find("header"), doc.find("footer"),
+    for node in (doc.find("h1").find("span"), doc.find("header"), doc.find("footer"),
                  doc.find("span", class_="credit-label"), doc.find("nav", class_="photo-nav")):
         assert (node.attrs.get("lang"), node.attrs.get("dir")) == ("en", "ltr"), node.tag
     # ...and the gallery's own words inherit the page's language.

@@ -45,6 +45,10 @@ PAIRS = [
     ("focus-bg", "bg", NON_TEXT, "a focused link's fill against the page"),
     ("button-bg", "bg", NON_TEXT, "a button's edge against the page"),
     ("error", "bg", NON_TEXT, "an error box's border"),
+    # The spoken sentence and the keyboard focus never look alike (a focused sentence that is
+    # also being spoken shows the focus): their fills differ by 3:1.
+    ("speak-bg", "focus-bg", NON_TEXT, "the spoken sentence's fill against a focused fill"),
+    ("speak-bg", "focus", NON_TEXT, "the spoken sentence's fill against the focus ring"),
 ]
 
 

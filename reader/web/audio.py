@@ -135,7 +135,7 @@ def init_app(app: Flask) -> None:
     app.extensions["lexicon"] = LexiconEditing(app)  # the editors' pronunciation page
     register_script(app, "speech.js")
     register_shortcut(app, Shortcut(("p",), "P", "Play or pause the current photo's caption "
-                                               "and credit"))
+                                               "and credit", id="play"))
 
 
 class LexiconEditing:

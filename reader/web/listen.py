@@ -7,18 +7,25 @@ Routes (`/listen/<slug>/…`):
 - ``gallery.mp3``: the whole gallery as one MP3 with an ID3v2 chapter per part.
 - ``gallery.m3u``: a playlist of the parts' MP3s with their titles and lengths.
 
-The page's player (`templates/partials/listen_player.html`, `static/listen.js`) gets the
-parts' URLs from ``listen_player(gallery)``. The words come from `reader.speech.listening`;
+- ``parts.json``: ``{"parts": [{n, title, audio, cues, words}], "words": {…}}``, the parts'
+  titles and URLs and the words the player shows, which the page's player fetches when first
+  pressed (so the page itself does not grow with the gallery).
+
+The page's player (`templates/partials/listen_player.html`, `static/listen.js`) gets its
+settings from ``listen_player(gallery)``; a static export (``STATIC_EXPORT``) has the parts
+inline instead, their cues as ``data:`` URLs (a page opened from ``file://`` can load
+neither a JSON route nor a ``<track>`` file). The words come from `reader.speech.listening`;
 each reader's voice and rate from their settings (`reader.web.audio.settings`), and the play
 mode (straight through, or stop after each photo) is a setting of its own here.
 """
 
 from __future__ import annotations
 
+import base64
 import wave
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, send_file, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, send_file, url_for
 
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
@@ -58,11 +65,15 @@ def init_app(app: Flask) -> None:
         ("k",), "k", "Listen to the whole gallery: play, pause or resume",
         where + ". Screen readers keep k in browse mode (NVDA: next link): press NVDA+F2 "
                 "(JAWS: Insert+3) first to pass it on, or use the player’s button or your "
-                "keyboard’s Play/Pause media key"))
+                "keyboard’s Play/Pause media key", id="listen"))
     register_shortcut(app, Shortcut(("[",), "Left bracket",
-                                    "While listening: the previous photo", where))
+                                    "While listening: the previous photo", where,
+                                    id="listen-prev"))
     register_shortcut(app, Shortcut(("]",), "Right bracket",
-                                    "While listening: the next photo", where))
+                                    "While listening: the next photo", where,
+                                    id="listen-next"))
+    register_shortcut(app, Shortcut(("Esc",), "Escape", "While listening: stop", where,
+                                    id="listen-stop", events=("Escape",)))
 
 
 def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
@@ -72,25 +83,66 @@ def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
             for p in parts(gallery, s, service.lexicon(), service.describe_choices(gallery))]
 
 
-def listen_player(gallery: Gallery) -> dict[str, Any]:
-    """What the page's player needs: each part's URLs and title (``parts`` is empty with no
-    engine), the download links and the reader's play mode."""
-    downloads = {"mp3": url_for("listen.whole", slug=gallery.slug, fmt="mp3"),
-                 "m3u": url_for("listen.whole", slug=gallery.slug, fmt="m3u")}
+def _parts(gallery: Gallery, inline: bool = False) -> list[dict[str, Any]]:
+    """Each part's number, title and URLs (empty with no engine). ``inline``: the cues as
+    ``data:`` URLs (rendering every part now), for a static export."""
     if not speech().available():
-        return {"parts": [], "downloads": None}
+        return []
     try:
         pairs = _utterances(gallery)
     except EngineUnavailable:
-        return {"parts": [], "downloads": None}
+        return []
 
     def url(n: int, u: Utterance, fmt: str) -> str:
+        if inline and fmt.endswith("vtt"):
+            data = speech().file(u, fmt).read_bytes()
+            return "data:text/vtt;base64," + base64.b64encode(data).decode("ascii")
         return url_for("listen.part", slug=gallery.slug, n=n, fmt=fmt, v=u.key(fmt)[:16])
 
-    return {"parts": [{"n": p.number, "title": p.title, "audio": url(p.number, u, "mp3"),
-                       "cues": url(p.number, u, "vtt"), "words": url(p.number, u, "words.vtt")}
-                      for p, u in pairs],
-            "downloads": downloads}
+    return [{"n": p.number, "title": p.title, "audio": url(p.number, u, "mp3"),
+             "cues": url(p.number, u, "vtt"), "words": url(p.number, u, "words.vtt")}
+            for p, u in pairs]
+
+
+def _words(gallery: Gallery) -> dict[str, str]:
+    """The words the player's script shows (interface words, here to be translated with the
+    page's; ``{n}``-style fields are filled in by the script)."""
+    return {"pause": "Pause", "resume": "Resume", "play": "Play all",
+            "title": gallery.title, "now": "{part}. {title}",
+            "stopped": "Stopped. Play all starts again from the beginning or the photo you "
+                       "are on.",
+            "end": "The end of the gallery.",
+            "each": "End of photo {n}. Resume plays photo {next}."}
+
+
+def _player_data(gallery: Gallery, inline: bool = False) -> dict[str, Any]:
+    return {"parts": _parts(gallery, inline), "words": _words(gallery)}
+
+
+def listen_player(gallery: Gallery) -> dict[str, Any]:
+    """What the page's player needs: whether there is anything to play (``parts``), where
+    its parts are (``parts_url``, or inline in a static export) and the download links."""
+    inline = bool(current_app.config.get("STATIC_EXPORT"))
+    if not speech().available():
+        return {"parts": [], "downloads": None}
+    data = _player_data(gallery, inline) if inline else {"parts": [True]}
+    return {"parts": data["parts"], "data": data, "inline": inline,
+            "parts_url": None if inline else url_for("listen.parts_json", slug=gallery.slug),
+            "downloads": {"mp3": url_for("listen.whole", slug=gallery.slug, fmt="mp3"),
+                          "m3u": url_for("listen.whole", slug=gallery.slug, fmt="m3u")}}
+
+
+@bp.get("/<slug>/parts.json")
+def parts_json(slug: str):
+    """The player's parts and words, fetched on its first press (settings-dependent: never
+    cached)."""
+    gallery = gallery_or_404(slug)
+    if not speech().available():
+        return plain_text(UNAVAILABLE, 503)
+    response = jsonify(_player_data(gallery))
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")  # the reader's voice and rate are in their settings
+    return response
 
 
 @bp.get("/<slug>/<int:n>.<fmt>")

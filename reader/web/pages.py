@@ -20,7 +20,7 @@ from reader.web import i18n
 from reader.web import settings as settings_model
 from reader.web.assets import page_scripts, page_stylesheets
 from reader.web.context import gallery_or_404, library
-from reader.web.shortcuts import shortcuts
+from reader.web.shortcuts import shortcut_keys, shortcuts
 
 bp = Blueprint("pages", __name__)
 
@@ -60,6 +60,7 @@ def page_context():
         "settings_groups": settings_model.groups,
         "page_scripts": page_scripts,
         "page_stylesheets": page_stylesheets,
+        "shortcut_keys": shortcut_keys,
         "settings_url": url_for("pages.settings", next=current)
         if request.endpoint != "pages.settings" else url_for("pages.settings"),
     }
@@ -73,6 +74,17 @@ def long_date(iso: str | None) -> str:
     except ValueError:
         return iso or ""
     return f"{d.day} {d:%B} {d.year}"
+
+
+@bp.app_template_filter("gist")
+def gist(text: str | None, limit: int = 40) -> str:
+    """The start of a caption, for a heading that tells photos apart: at most ``limit``
+    characters, cut at a word, with "…" when cut ("A Russian serviceman stands guard as…")."""
+    text = " ".join((text or "").split())
+    if len(text) <= limit:
+        return text.rstrip(".")
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(",;:–—-. ") + "…"
 
 
 @bp.after_app_request

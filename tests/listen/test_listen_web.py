@@ -244,3 +244,21 @@ def _cues(vtt: str, with_ids: bool = False):
 def _seconds(stamp: str) -> float:
     h, m, s = stamp.split(":")
     return int(h) * 3600 + int(m) * 60 + float(s)
+
+
+def test_the_page_links_the_parts_and_the_route_lists_them(speech_app, seed_gallery):
+    """The part list is not in the page (it would grow with the gallery): the player fetches
+    it from parts.json, with the words it shows; every URL there is served."""
+    client = speech_app.test_client()
+    slug, total = seed_gallery.slug, len(seed_gallery.items)
+    page = client.get(f"/g/{slug}/3").get_data(as_text=True)
+    assert f'data-parts-url="/listen/{slug}/parts.json"' in page
+    assert "data-parts=" not in page and ".vtt" not in page.split('id="listen-player"')[1]
+    r = client.get(f"/listen/{slug}/parts.json")
+    assert r.status_code == 200 and "Cookie" in r.headers["Vary"]
+    data = r.get_json()
+    assert [p["n"] for p in data["parts"]] == list(range(total + 1))
+    assert data["parts"][3]["title"] == f"Photo 3 of {total}"
+    assert data["words"]["pause"] == "Pause"
+    for key in ("audio", "cues", "words"):
+        assert client.get(data["parts"][1][key]).status_code == 200

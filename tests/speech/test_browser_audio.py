@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from reader.web import create_app
+from tests.browser.probes import press_all
 from tests.conftest import served
 
 
@@ -31,15 +32,15 @@ def test_listen_button_and_p_shortcut(live, page, seed_gallery):
     audio_requests = []
     page.on("request", lambda r: "/audio/" in r.url and audio_requests.append(r.url))
     page.goto(f"{live}/g/{seed_gallery.slug}/2")
-    page.wait_for_timeout(300)
+    page.wait_for_load_state("networkidle")
     assert _paused(page, 2) and audio_requests == []  # nothing plays or loads by itself
 
-    listen = page.get_by_role("button", name="Listen photo 2", exact=True)
+    listen = page.get_by_role("button", name="Play caption and credit, photo 2", exact=True)
     assert listen.is_visible()
     listen.focus()
     page.keyboard.press("Enter")
     page.wait_for_function("() => !document.getElementById('audio-2').paused", timeout=15000)
-    page.get_by_role("button", name="Pause photo 2", exact=True).wait_for()
+    page.get_by_role("button", name="Pause caption and credit, photo 2", exact=True).wait_for()
     assert any(".mp3" in u for u in audio_requests)
     page.wait_for_function("() => document.getElementById('audio-2').currentTime > 0.2",
                            timeout=15000)
@@ -47,7 +48,7 @@ def test_listen_button_and_p_shortcut(live, page, seed_gallery):
     page.locator("h1").click()  # focus away from the button; `p` works anywhere
     page.keyboard.press("p")
     page.wait_for_function("() => document.getElementById('audio-2').paused")
-    listen.wait_for()  # says "Listen" again
+    listen.wait_for()  # says "Play" again
     page.keyboard.press("p")
     page.wait_for_function("() => !document.getElementById('audio-2').paused")
 
@@ -55,8 +56,7 @@ def test_listen_button_and_p_shortcut(live, page, seed_gallery):
     page.keyboard.press("p")
     page.wait_for_function("() => document.getElementById('audio-2').paused")
     page.evaluate("document.documentElement.dataset.shortcuts = 'off'")
-    page.keyboard.press("p")
-    page.wait_for_timeout(300)
+    assert press_all(page, ["p"]) == []
     assert _paused(page, 2)
 
 
@@ -77,4 +77,4 @@ def test_no_engine_the_page_says_so(instance, seed_gallery, page):
         note = page.get_by_role("note")
         assert "Audio is unavailable" in note.inner_text()
         assert page.locator("audio").count() == 0
-        assert page.get_by_role("button", name="Listen").count() == 0
+        assert page.get_by_role("button", name="Play caption and credit").count() == 0
