@@ -153,13 +153,19 @@ class _Exporter:
             return response.get_data()
 
 
+def static_export() -> bool:
+    """Whether the request being answered is one of an export's own (a page of a static copy:
+    no server behind it, so no search, settings or fetched data)."""
+    return has_request_context() and bool(request.environ.get(EXPORT_KEY))
+
+
 def init_app(app: Flask) -> None:
     """Templates rendered for an export see ``config.STATIC_EXPORT`` true (a context variable
     ``config`` shadows the app's for those requests only)."""
 
     @app.context_processor
     def static_export_config():
-        if has_request_context() and request.environ.get(EXPORT_KEY):
+        if static_export():
             return {"config": {**current_app.config, "STATIC_EXPORT": True}}
         return {}
 

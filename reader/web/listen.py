@@ -25,7 +25,7 @@ import base64
 import wave
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, current_app, jsonify, send_file, url_for
+from flask import Blueprint, Flask, Response, abort, jsonify, send_file, url_for
 
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
@@ -42,6 +42,7 @@ from reader.web.audio import (
     speech_error_response,
 )
 from reader.web.context import gallery_or_404
+from reader.web.export_site import static_export
 from reader.web.settings import Choice, Field, register_field
 from reader.web.shortcuts import Shortcut, register_shortcut
 
@@ -122,7 +123,7 @@ def _player_data(gallery: Gallery, inline: bool = False) -> dict[str, Any]:
 def listen_player(gallery: Gallery) -> dict[str, Any]:
     """What the page's player needs: whether there is anything to play (``parts``), where
     its parts are (``parts_url``, or inline in a static export) and the download links."""
-    inline = bool(current_app.config.get("STATIC_EXPORT"))
+    inline = static_export()
     if not speech().available():
         return {"parts": [], "downloads": None}
     data = _player_data(gallery, inline) if inline else {"parts": [True]}
