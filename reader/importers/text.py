@@ -31,7 +31,7 @@ from dataclasses import dataclass
 
 from reader.errors import InputError
 from reader.importers import textlayout as layout
-from reader.importers.textfurniture import dated_line
+from reader.importers.textfurniture import dated_line, says_published, stamp_text
 from reader.importers.textlines import HEADER, SKIPPED, Kind, Line, classify, ends_sentence
 from reader.model import Gallery, GalleryWarning, Item
 
@@ -112,11 +112,14 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     date = head.date
     if date is None and published:
         date = _parse_date(published)
-    if published is None:  # a page's time stamp line (`Sep 3, 2021 9:15 am +03 +03:00`)
-        stamp = next((ln for ln in lines if ln.kind is Kind.FURNITURE and dated_line(ln.text)),
-                     None)
+    if published is None:  # a page's time stamp (`Sep 3, 2021 9:15 am +03 +03:00`,
+        # `Updated 3:14 PM UTC, April 2, 2024`): the first with a whole date, one labelled
+        # `Published` before any other
+        stamps = [ln for ln in lines if ln.kind is Kind.FURNITURE and dated_line(ln.text)]
+        stamp = next((ln for ln in stamps if says_published(ln.text)),
+                     stamps[0] if stamps else None)
         if stamp is not None:
-            published, date = stamp.text, date or dated_line(stamp.text)
+            published, date = stamp_text(stamp.text), date or dated_line(stamp.text)
 
     body = [ln.text for ln in content if ln.kind is Kind.TEXT and not ln.used]
     warnings.sort(key=lambda w: w.line or 0)

@@ -87,10 +87,10 @@ def _classify(number: int, raw: str) -> Line:
         return Line(number, text, Kind.MARKER)
     if NOTE.match(text):
         return Line(number, text, Kind.NOTE)
-    if is_furniture(text):
-        return Line(number, text, Kind.FURNITURE)
     if m := _PUBLISHED.match(text):
         return Line(number, m.group(1).strip(), Kind.PUBLISHED)
+    if is_furniture(text):
+        return Line(number, text, Kind.FURNITURE)
     if credits.AGENCY_ALONE.match(text):
         return Line(number, text, Kind.AGENCY, credit=text)
     if not bulleted and (credit := credits.credit_alone(text)):
