@@ -26,16 +26,21 @@ survivable becomes a :class:`GalleryWarning` on the gallery.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 from reader.errors import InputError
 from reader.importers import textlayout as layout
 from reader.importers.textfurniture import dated_line, says_published, stamp_text
-from reader.importers.textlines import HEADER, SKIPPED, Kind, Line, classify, ends_sentence
+from reader.importers.textlines import (
+    BREADCRUMB,
+    HEADER,
+    SKIPPED,
+    Kind,
+    Line,
+    classify,
+    ends_sentence,
+)
 from reader.model import Gallery, GalleryWarning, Item
-
-_BREADCRUMB = re.compile(r"^[^|.!?]{1,60}(\|[^|.!?]{1,80})+$")
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -61,6 +66,7 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
 
     layout.drop_repeats(lines)
     layout.read_markers(lines)
+    layout.drop_bylines(lines)
     layout.attach_credit_lines(lines, warn)
     no_photos = InputError("no photos found (a photo is a caption ending in a credit such as "
                            "[Name/Agency] or (AP Photo/Name), or a paragraph after an "
@@ -148,7 +154,7 @@ def _read_head(content: list[Line], warn: layout.Warn) -> _Head:
         except ValueError:
             warn(content[0].number, f"header date {m.group(1)!r} is not a YYYY-MM-DD date")
         head.section = m.group(2).strip() or None
-    if i < len(content) and content[i].kind is Kind.TEXT and _BREADCRUMB.match(content[i].text):
+    if i < len(content) and content[i].kind is Kind.TEXT and BREADCRUMB.match(content[i].text):
         content[i].used = True
         if head.section is None:
             head.section = content[i].text.split("|")[-1].strip() or None

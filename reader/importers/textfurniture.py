@@ -117,3 +117,43 @@ def strip_html(text: str) -> str:
     if not is_html(text):
         return text
     return _TAG.sub("", html.unescape(_TAG.sub("", text))).strip()
+
+
+# Bylines: who wrote the gallery or took its photos, printed under its title.
+_WRITER_BY = re.compile(r"^(?:by|words\s+by|text\s+by|story\s+by|written\s+by|reporting\s+by)"
+                        r"\s+(?P<names>\S.*?)\.?$", re.IGNORECASE)
+_PHOTOS_BY = re.compile(r"^(?:(?:words|text)\s+and\s+)?(?:photos|photographs|pictures|images|"
+                        r"photography|photo|photograph|picture)\s+by\s+(?P<names>\S.*?)\.?$",
+                        re.IGNORECASE)
+_NAME_SEP = re.compile(r"\s*(?:,|&|\band\b|/)\s*")
+_PARTICLES = {"de", "da", "del", "della", "di", "do", "dos", "du", "van", "von", "der", "den",
+              "al", "el", "bin", "ibn", "la", "le", "ter", "y", "for", "of", "the", "via"}
+
+
+def _names(text: str) -> bool:
+    """`JOHN SMITH`, `Jane Roe and Ola Nowak`, `Jane Roe, Associated Press`: a few capitalised
+    names, no sentence."""
+    if len(text) > 120:
+        return False
+    parts = _NAME_SEP.split(text)
+    if len(parts) > 5:
+        return False
+    for part in parts:
+        words = part.split()
+        if not 1 <= len(words) <= 5 or not words[0][0].isupper():
+            return False
+        if any(not (w[0].isupper() or w.lower() in _PARTICLES) or w[-1] in ".!?" and len(w) > 2
+               for w in words):
+            return False
+    return True
+
+
+def writer_byline(text: str) -> bool:
+    """`By JOHN SMITH`, `By Jane Roe and Ola Nowak`, `By Jane Roe, AP`, `Words by Jane Roe`."""
+    return bool((m := _WRITER_BY.match(text)) and _names(m.group("names")))
+
+
+def photo_byline(text: str) -> bool:
+    """`Photos by Jane Roe`, `Words and pictures by Jane Roe`: a byline only at the top of a
+    gallery; after a caption the same shape is that photo's credit."""
+    return bool((m := _PHOTOS_BY.match(text)) and _names(m.group("names")))

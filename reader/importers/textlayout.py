@@ -3,6 +3,8 @@
 Each pass looks at classified lines (:mod:`reader.importers.textlines`) and turns some text
 lines into captions, each with its credit and, where the layout says so, its description:
 
+- :func:`drop_bylines`: under the title, bylines (`By JOHN SMITH`, `Photos by Jane Roe`) and
+  a lone agency name (`Getty Images`) are page furniture, never a standfirst or a credit.
 - :func:`drop_repeats`: a slideshow prints each caption two or three times (raw HTML, plain,
   again after a time stamp); a line equal to the last kept one, with only blanks or furniture
   between, is a repeat.
@@ -19,7 +21,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reader.importers.textlines import SKIPPED, Kind, Line, ends_sentence
+from reader.importers.textfurniture import photo_byline, writer_byline
+from reader.importers.textlines import BREADCRUMB, HEADER, SKIPPED, Kind, Line, ends_sentence
 
 MIN_ALTERNATING_PHOTOS = 3  # fewer could be an article's sub-headings
 MAX_DESCRIPTION_CHARS = 300
@@ -37,6 +40,42 @@ def drop_repeats(lines: list[Line]) -> None:
             ln.kind = Kind.FURNITURE
             continue
         last = ln
+
+
+def drop_bylines(lines: list[Line]) -> None:
+    """The lines under the title that say who made the gallery: bylines (and a lone agency
+    name, `Getty Images`) among its time stamps and at most one standfirst sentence. A
+    `Photos by …` line after the standfirst is a byline only if no other line in the text has
+    that shape (else it is the credit of the paragraph above it); a byline right above a
+    caption, with no blank line between, is that photo's description."""
+    content = [ln for ln in lines if ln.kind not in SKIPPED]
+    block_of = blocks(lines)
+    i = 0
+    while i < len(content) and content[i].kind is Kind.TEXT and (
+            HEADER.match(content[i].text) or BREADCRUMB.match(content[i].text)):
+        i += 1
+    i += 1  # the title
+    photo_bylines = sum(1 for ln in content if photo_byline(ln.text))
+    standfirst = False
+    for j in range(i, len(content)):
+        ln = content[j]
+        after = content[j + 1] if j + 1 < len(content) else None
+        if (after is not None and after.kind is Kind.CAPTION
+                and block_of[after.number] == block_of[ln.number]):
+            return
+        if ln.kind is Kind.PUBLISHED:
+            continue
+        agency = ln.kind is Kind.AGENCY and not standfirst
+        writer = ln.kind is Kind.TEXT and writer_byline(ln.text)
+        photos = (ln.kind in (Kind.TEXT, Kind.CREDIT) and photo_byline(ln.text)
+                  and (not standfirst or photo_bylines == 1))
+        if agency or writer or photos:
+            ln.kind = Kind.FURNITURE
+        elif (ln.kind is Kind.TEXT and not standfirst and ends_sentence(ln.text)
+              and after is not None and (writer_byline(after.text) or photo_byline(after.text))):
+            standfirst = True
+        else:
+            return
 
 
 def blocks(lines: list[Line]) -> dict[int, int]:

@@ -19,6 +19,7 @@ from reader.importers.textfurniture import CAPTION_MARKER, NOTE, is_furniture, s
 MAX_LINE_CHARS = 20_000
 
 HEADER = re.compile(r"^date\s+(\S+)\s*(.*)$")
+BREADCRUMB = re.compile(r"^[^|.!?]{1,60}(\|[^|.!?]{1,80})+$")  # `News|In Pictures`
 _PUBLISHED = re.compile(r"^Published\s+On\s+(.+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•·▪‣◦*–-]\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
