@@ -9,7 +9,7 @@ lines into captions, each with its credit and, where the layout says so, its des
   again after a time stamp); a line equal to the last kept one, with only blanks or furniture
   between, is a repeat.
 - :func:`read_markers`: ``Image caption,`` marks the next paragraph as a caption and the line
-  above it as its description.
+  above it as its description (a marker with nothing but the title above it marks nothing).
 - :func:`attach_credit_lines`: a credit on a line of its own belongs to the caption above it
   or, in texts that print *description, credit, caption* (most credit lines with no sentence
   above them and one below), to the paragraph below.
@@ -42,6 +42,15 @@ def drop_repeats(lines: list[Line]) -> None:
         last = ln
 
 
+def _title_index(content: list[Line]) -> int:
+    """Where the title is: the first line after the header and breadcrumb, if any."""
+    i = 0
+    while i < len(content) and content[i].kind is Kind.TEXT and (
+            HEADER.match(content[i].text) or BREADCRUMB.match(content[i].text)):
+        i += 1
+    return i
+
+
 def drop_bylines(lines: list[Line]) -> None:
     """The lines under the title that say who made the gallery: bylines (and a lone agency
     name, `Getty Images`) among its time stamps and at most one standfirst sentence. A
@@ -50,11 +59,7 @@ def drop_bylines(lines: list[Line]) -> None:
     caption, with no blank line between, is that photo's description."""
     content = [ln for ln in lines if ln.kind not in SKIPPED]
     block_of = blocks(lines)
-    i = 0
-    while i < len(content) and content[i].kind is Kind.TEXT and (
-            HEADER.match(content[i].text) or BREADCRUMB.match(content[i].text)):
-        i += 1
-    i += 1  # the title
+    i = _title_index(content) + 1
     photo_bylines = sum(1 for ln in content if photo_byline(ln.text))
     standfirst = False
     for j in range(i, len(content)):
@@ -110,11 +115,19 @@ def _previous_content(lines: list[Line], i: int) -> Line | None:
 
 
 def read_markers(lines: list[Line]) -> None:
+    content = [ln for ln in lines if ln.kind not in SKIPPED]
+    t = _title_index(content)
+    title = content[t] if t < len(content) else None
     for i, marker in enumerate(lines):
         if marker.kind is not Kind.MARKER:
             continue
         caption = _next_content(lines, i)
         if caption is None or caption.kind is not Kind.TEXT:
+            continue
+        first = _previous_content(lines, i)
+        if first is None or first is title:
+            # A marker at the top of the text, with no description above it (only the title,
+            # or nothing): a stray one; the paragraph below is no photo's caption.
             continue
         caption.kind, caption.caption = Kind.CAPTION, caption.text
         above = _previous_content(lines, i)
