@@ -81,6 +81,8 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     head = _read_head(content, warn)
     if not any(ln.kind is Kind.CAPTION for ln in content):
         layout.read_alternation(content, head.next, warn)
+    else:
+        layout.read_lone_captions(content, block_of)
     captions = [ln for ln in content if ln.kind is Kind.CAPTION]
     cut = _cut_off(lines, content, captions, block_of)
     ghost = cut.line if cut else None

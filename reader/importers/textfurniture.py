@@ -148,6 +148,11 @@ def _names(text: str) -> bool:
     return True
 
 
+def names_line(text: str) -> bool:
+    """A line of names only (`BBC News, Cumbria`, `Associated Press`)."""
+    return not text.endswith((".", "!", "?")) and _names(text)
+
+
 def writer_byline(text: str) -> bool:
     """`By JOHN SMITH`, `By Jane Roe and Ola Nowak`, `By Jane Roe, AP`, `Words by Jane Roe`."""
     return bool((m := _WRITER_BY.match(text)) and _names(m.group("names")))

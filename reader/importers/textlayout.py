@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from reader.importers.textfurniture import photo_byline, writer_byline
+from reader.importers.textfurniture import names_line, photo_byline, writer_byline
 from reader.importers.textlines import BREADCRUMB, HEADER, SKIPPED, Kind, Line, ends_sentence
 
 MIN_ALTERNATING_PHOTOS = 3  # fewer could be an article's sub-headings
@@ -62,6 +62,7 @@ def drop_bylines(lines: list[Line]) -> None:
     i = _title_index(content) + 1
     photo_bylines = sum(1 for ln in content if photo_byline(ln.text))
     standfirst = False
+    byline: Line | None = None
     for j in range(i, len(content)):
         ln = content[j]
         after = content[j + 1] if j + 1 < len(content) else None
@@ -74,7 +75,11 @@ def drop_bylines(lines: list[Line]) -> None:
         writer = ln.kind is Kind.TEXT and writer_byline(ln.text)
         photos = (ln.kind in (Kind.TEXT, Kind.CREDIT) and photo_byline(ln.text)
                   and (not standfirst or photo_bylines == 1))
-        if agency or writer or photos:
+        # The line under a byline naming the writer's newsroom or place (`BBC News, Cumbria`).
+        role = (ln.kind is Kind.TEXT and byline is not None and byline.kind is Kind.FURNITURE
+                and names_line(ln.text))
+        byline = ln
+        if agency or writer or photos or role:
             ln.kind = Kind.FURNITURE
         elif (ln.kind is Kind.TEXT and not standfirst and ends_sentence(ln.text)
               and after is not None and (writer_byline(after.text) or photo_byline(after.text))):
@@ -210,3 +215,68 @@ def _is_pair(desc: Line, cap: Line) -> bool:
     return (desc.kind is Kind.TEXT and cap.kind is Kind.TEXT and not desc.used
             and not cap.used and not ends_sentence(desc.text)
             and len(desc.text) <= MAX_DESCRIPTION_CHARS and ends_sentence(cap.text))
+
+
+def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
+    """A caption printed without its credit, between two photos of the same shape (each a
+    caption paragraph alone, or each a description and caption), is a photo too, not body
+    text: the gap between the two holds exactly one more photo of that shape. Never more such
+    photos than credited ones, so an article with a few photos stays an article."""
+    caps = [i for i, ln in enumerate(content) if ln.kind is Kind.CAPTION]
+    if len(caps) < 2:
+        return
+    index = {ln.number: i for i, ln in enumerate(content)}
+
+    def free(i: int) -> bool:
+        return content[i].kind is Kind.TEXT and not content[i].used
+
+    def joined(i: int, j: int) -> bool:
+        return block_of[content[i].number] == block_of[content[j].number]
+
+    def alone(i: int) -> bool:
+        return ((i == 0 or not joined(i - 1, i))
+                and (i + 1 >= len(content) or not joined(i, i + 1)))
+
+    def shape(k: int, previous: int) -> str:
+        """How caption k's photo is printed: `-` caption only, `D` a description right above
+        it, `L` a one-line block above it (the text puts a blank line between them)."""
+        cap = content[k]
+        if cap.alt is not None:
+            i = index.get(cap.alt.number, -1)
+            return "D" if i >= 0 and joined(i, k) else "L"
+        if k - 1 > previous and free(k - 1):
+            if joined(k - 1, k):
+                return "D"
+            if alone(k - 1):
+                return "L"
+        return "-"
+
+    found: list[tuple[Line, Line | None]] = []
+    last = -1  # the last caption, or the last one found here
+    for a, b in zip(caps, caps[1:], strict=False):
+        s = shape(a, last)
+        last = a
+        gap = list(range(a + 1, b))
+        if len(gap) != (1 if s == "-" else 3) or not all(free(i) for i in gap):
+            continue
+        c = gap[0 if s == "-" else 1]
+        if not ends_sentence(content[c].text) or shape(b, c) != s:
+            continue  # a caption is a sentence; the photo after it is printed the same way
+        if s == "-":
+            # (In one block, a line above a caption is its description, not a photo.)
+            if alone(c) and not joined(a, c) and not joined(c, b):
+                found.append((content[c], None))
+                last = c
+            continue
+        d, e = c - 1, c + 1  # e: the next photo's description
+        if len(content[d].text) > MAX_DESCRIPTION_CHARS:
+            continue
+        if (s == "D" and joined(d, c) and joined(a, d) == joined(c, e)) or (
+                s == "L" and alone(d) and alone(c)):
+            found.append((content[c], content[d]))
+            last = c
+    credited = sum(1 for k in caps if content[k].credit)
+    if not found or len(found) >= credited:
+        return
+    for cap, desc in found:
+        cap.kind, cap.caption, cap.credit, cap.alt = Kind.CAPTION, cap.text, None, desc
