@@ -53,14 +53,16 @@ def _title_index(content: list[Line]) -> int:
 
 def drop_bylines(lines: list[Line]) -> None:
     """The lines under the title that say who made the gallery: bylines (and a lone agency
-    name, `Getty Images`) among its time stamps and at most one standfirst sentence. A
-    `Photos by …` line after the standfirst is a byline only if no other line in the text has
-    that shape (else it is the credit of the paragraph above it); a byline right above a
-    caption, with no blank line between, is that photo's description."""
+    name, `Getty Images`) among its time stamps and at most one standfirst sentence. After
+    the standfirst, a `Photos by …` line is a byline only if no other line in the text has
+    that shape, and an agency's name only if it is the text's only one and photos follow;
+    else it is the credit of the paragraph above it. A byline right above a caption, with no
+    blank line between, is that photo's description."""
     content = [ln for ln in lines if ln.kind not in SKIPPED]
     block_of = blocks(lines)
     i = _title_index(content) + 1
     photo_bylines = sum(1 for ln in content if photo_byline(ln.text))
+    agencies = sum(1 for ln in content if ln.kind is Kind.AGENCY)
     standfirst = False
     byline: Line | None = None
     for j in range(i, len(content)):
@@ -71,7 +73,7 @@ def drop_bylines(lines: list[Line]) -> None:
             return
         if ln.kind is Kind.PUBLISHED:
             continue
-        agency = ln.kind is Kind.AGENCY and not standfirst
+        agency = ln.kind is Kind.AGENCY and (not standfirst or agencies == 1)
         writer = ln.kind is Kind.TEXT and writer_byline(ln.text)
         photos = (ln.kind in (Kind.TEXT, Kind.CREDIT) and photo_byline(ln.text)
                   and (not standfirst or photo_bylines == 1))
@@ -82,7 +84,10 @@ def drop_bylines(lines: list[Line]) -> None:
         if agency or writer or photos or role:
             ln.kind = Kind.FURNITURE
         elif (ln.kind is Kind.TEXT and not standfirst and ends_sentence(ln.text)
-              and after is not None and (writer_byline(after.text) or photo_byline(after.text))):
+              and after is not None and (writer_byline(after.text) or photo_byline(after.text)
+                                         or (after.kind is Kind.AGENCY and agencies == 1
+                                             and any(c.kind is Kind.CAPTION
+                                                     for c in content[j + 2:])))):
             standfirst = True
         else:
             return
@@ -220,8 +225,9 @@ def _is_pair(desc: Line, cap: Line) -> bool:
 def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
     """A caption printed without its credit, between two photos of the same shape (each a
     caption paragraph alone, or each a description and caption), is a photo too, not body
-    text: the gap between the two holds exactly one more photo of that shape. Never more such
-    photos than credited ones, so an article with a few photos stays an article."""
+    text: the gap between the two holds exactly one more photo of that shape. One such photo
+    among two or more credited ones, or one for every three credited ones: more, and they are
+    an article's paragraphs between its photos."""
     caps = [i for i, ln in enumerate(content) if ln.kind is Kind.CAPTION]
     if len(caps) < 2:
         return
@@ -276,7 +282,7 @@ def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
             found.append((content[c], content[d]))
             last = c
     credited = sum(1 for k in caps if content[k].credit)
-    if not found or len(found) >= credited:
-        return
+    if not found or credited < 2 or (len(found) > 1 and 3 * len(found) > credited):
+        return  # paragraphs between photos of an article (or an uncredited gallery's text)
     for cap, desc in found:
         cap.kind, cap.caption, cap.credit, cap.alt = Kind.CAPTION, cap.text, None, desc
