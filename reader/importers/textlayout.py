@@ -260,12 +260,15 @@ def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
     found: list[tuple[Line, Line | None]] = []
     last = -1  # the last caption, or the last one found here
     for a, b in zip(caps, caps[1:], strict=False):
-        s = shape(a, last)
-        last = a
+        before, last = shape(a, last), a
         gap = list(range(a + 1, b))
-        if len(gap) != (1 if s == "-" else 3) or not all(free(i) for i in gap):
+        if len(gap) not in (1, 3) or not all(free(i) for i in gap):
             continue
-        c = gap[0 if s == "-" else 1]
+        c = gap[0] if len(gap) == 1 else gap[1]
+        s = "-" if len(gap) == 1 else "D" if joined(c - 1, c) else "L"
+        # The first photo's "description" may be the standfirst: its shape is the next's.
+        if before != s and not (a == caps[0] and before == "L" and s == "-"):
+            continue
         if not ends_sentence(content[c].text) or shape(b, c) != s:
             continue  # a caption is a sentence; the photo after it is printed the same way
         if s == "-":
@@ -277,8 +280,7 @@ def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
         d, e = c - 1, c + 1  # e: the next photo's description
         if len(content[d].text) > MAX_DESCRIPTION_CHARS:
             continue
-        if (s == "D" and joined(d, c) and joined(a, d) == joined(c, e)) or (
-                s == "L" and alone(d) and alone(c)):
+        if (s == "D" and joined(a, d) == joined(c, e)) or (s == "L" and alone(d) and alone(c)):
             found.append((content[c], content[d]))
             last = c
     credited = sum(1 for k in caps if content[k].credit)
