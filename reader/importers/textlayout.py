@@ -224,8 +224,9 @@ def _is_pair(desc: Line, cap: Line) -> bool:
 
 def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
     """A caption printed without its credit, between two photos of the same shape (each a
-    caption paragraph alone, or each a description and caption), is a photo too, not body
-    text: the gap between the two holds exactly one more photo of that shape. One such photo
+    caption paragraph alone, or each a description and caption), or before two such photos
+    after a photo of another shape, is a photo too, not body text: the gap between the two
+    holds exactly one more photo of that shape. One such photo
     among two or more credited ones, or one for every three credited ones: more, and they are
     an article's paragraphs between its photos."""
     caps = [i for i, ln in enumerate(content) if ln.kind is Kind.CAPTION]
@@ -259,15 +260,17 @@ def read_lone_captions(content: list[Line], block_of: dict[int, int]) -> None:
 
     found: list[tuple[Line, Line | None]] = []
     last = -1  # the last caption, or the last one found here
-    for a, b in zip(caps, caps[1:], strict=False):
+    for p, (a, b) in enumerate(zip(caps, caps[1:], strict=False)):
         before, last = shape(a, last), a
         gap = list(range(a + 1, b))
         if len(gap) not in (1, 3) or not all(free(i) for i in gap):
             continue
         c = gap[0] if len(gap) == 1 else gap[1]
         s = "-" if len(gap) == 1 else "D" if joined(c - 1, c) else "L"
-        # The first photo's "description" may be the standfirst: its shape is the next's.
-        if before != s and not (a == caps[0] and before == "L" and s == "-"):
+        # The photo before is printed the same way, or the two after it are (the one before
+        # may have no description, or its "description" be the standfirst).
+        after = p + 2 < len(caps) and shape(caps[p + 2], b) == s
+        if before != s and not after and not (p == 0 and before == "L" and s == "-"):
             continue
         if not ends_sentence(content[c].text) or shape(b, c) != s:
             continue  # a caption is a sentence; the photo after it is printed the same way
