@@ -118,6 +118,13 @@ def test_an_uncredited_caption_between_described_photos_and_top_bylines():
     ("an hour ago", None, None),
     ("Last updated 21:30", None, None),
     ("Updated July 6", None, None),
+    ("Published 2h ago", None, None),
+    ("Nov. 14, 2023, 10:42 a.m. ET", "Nov. 14, 2023, 10:42 a.m. ET", "2023-11-14"),
+    ("First published on Tue 14 Nov 2023 10.42 GMT", "Tue 14 Nov 2023 10.42 GMT",
+     "2023-11-14"),
+    ("10:42 | 14 Nov 2023", "10:42 | 14 Nov 2023", "2023-11-14"),
+    # Day and month in an order the text does not say: furniture, but no date.
+    ("Published 04/11/2023", None, None),
 ])
 def test_time_stamps_are_furniture_and_give_the_published_date(stamp, published, date):
     g = parse_gallery_text(f"River towns\n{stamp}\n\nA quay\nA boat at the quay. [A/EPA]\n"

@@ -22,7 +22,7 @@ _SHORT_DATE = (rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|t
                rf"\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{2,4}})")
 # `3 hours ago`, `an hour ago`, `5 mins ago`, and the bare `ago` of `Updated ago` (a page whose
 # relative time was not copied), `just now`, `today`, `yesterday`.
-_RELATIVE = (r"(?:(?:\d+|an?|one|a\s+few)\s+(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?"
+_RELATIVE = (r"(?:(?:\d+|an?|one|a\s+few)\s*(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?"
              r"|weeks?|months?|years?|[smhdw])\s+)?ago|just\s+now|today|yesterday")
 _STAMP = (rf"(?:{_DAY}\s*)?(?:{_DATE}|{_SHORT_DATE}|{_RELATIVE}|{_TIME})"
           rf"(?:\s*{_ZONE})*")
