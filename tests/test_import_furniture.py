@@ -168,6 +168,12 @@ def test_byline_shaped_lines_that_are_not_bylines():
     # A capitalised description right above its caption is the description.
     g = parse_gallery_text("River towns\nBy Lake Geneva\nSwans swim. [A/AFP]\n")
     assert photos(g) == [("By Lake Geneva", "Swans swim.", "A/AFP")]
+    # Under a header agency, a one-line block of names above a caption is its description
+    # (only a writer's byline has a newsroom line under it).
+    g = parse_gallery_text("River towns\nGetty Images\n\nA Heron\n\nA heron waits. [A/AFP]\n\n"
+                           "A Swan\n\nA swan sails. [B/AFP]\n")
+    assert photos(g) == [("A Heron", "A heron waits.", "A/AFP"),
+                         ("A Swan", "A swan sails.", "B/AFP")]
     # A sentence starting with `By` is a caption.
     g = parse_gallery_text("River towns\n\nBy night, the quay is lit. [A/AFP]\n")
     assert photos(g) == [(None, "By night, the quay is lit.", "A/AFP")]

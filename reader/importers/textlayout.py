@@ -78,9 +78,9 @@ def drop_bylines(lines: list[Line]) -> None:
         photos = (ln.kind in (Kind.TEXT, Kind.CREDIT) and photo_byline(ln.text)
                   and (not standfirst or photo_bylines == 1))
         # The line under a byline naming the writer's newsroom or place (`BBC News, Cumbria`).
-        role = (ln.kind is Kind.TEXT and byline is not None and byline.kind is Kind.FURNITURE
-                and names_line(ln.text))
-        byline = ln
+        role = (ln.kind is Kind.TEXT and byline is not None and writer_byline(byline.text)
+                and byline.kind is Kind.FURNITURE and names_line(ln.text))
+        byline = None if role else ln
         if agency or writer or photos or role:
             ln.kind = Kind.FURNITURE
         elif (ln.kind is Kind.TEXT and not standfirst and ends_sentence(ln.text)
