@@ -1,6 +1,8 @@
 """Page furniture in gallery texts: lines a page prints around its photos that are no one's
-words (navigation, counters, time stamps, labels), recognised by shape so that none of them
-becomes a title, a description or a caption.
+words (navigation, counters, time stamps, share and licensing links, rights notices,
+labels), recognised by shape so that none of them becomes a title, a description or a
+caption; and the shapes of bylines, which only :func:`~reader.importers.textlayout.drop_bylines`
+can tell from a description or a credit, by where they stand.
 """
 
 from __future__ import annotations
