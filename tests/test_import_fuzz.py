@@ -25,7 +25,10 @@ SPICY = st.sampled_from(list("[]()|•-\n\r\t \ufeff\u00a0\x00\x07/.:<>&") + [
     "\nAFP\n", "(Photo by ", "Image caption,\n", "Image source, ", "Photograph: ", "Photo: ",
     "\nThis image originally appeared in ", "<p>", "</p>", "&amp;", "&lt;p&gt;", "Close", "1 / 38",
     "Sep 3, 2021 9:15 am +03 +03:00", "Last updated at 10:42", "PHOTO GALLERY", " logo",
-    "• Published", "Nigeria: ", "؟", "REUTERS/Ana Lima\n"])
+    "• Published", "Nigeria: ", "؟", "REUTERS/Ana Lima\n",
+    "Updated 3:14 PM UTC, April 2, 2024", " GMT+1 Updated ago", "Published 3 hours ago",
+    "By JOHN SMITH\n", "Photos by ", "Words by ", "\nGetty Images\n", "Purchase Licensing Rights",
+    "Share this", "Read more", "All photographs subject to copyright.", "All rights reserved."])
 TEXT = st.lists(st.one_of(st.text(max_size=40), SPICY), max_size=60).map("".join)
 # A raw HTML line (`<p>…</p>`): its text is stored, never its tags.
 _TAG = r"</?[A-Za-z][A-Za-z0-9]*(\s[^<>]*)?/?>"
@@ -112,8 +115,16 @@ WORDS = st.sampled_from(["boat", "quay", "market", "river", "crowd", "street", "
                          "train", "square", "children", "lights", "harbour", "bridge"])
 NAMES = st.sampled_from(["Ana Lima", "Tom Weiss", "Sam Okafor", "B. Ortiz", "Olena Koval"])
 AGENCIES = st.sampled_from(["AFP", "Reuters", "REUTERS", "EPA", "Getty Images", "AP"])
-FURNITURE = st.sampled_from(["Advertisement", "Close", "3 / 38", "Last updated at 10:42",
-                             "Sep 3, 2021 9:15 am +03 +03:00", "PHOTO GALLERY"])
+FURNITURE = st.sampled_from([
+    "Advertisement", "Close", "3 / 38", "Last updated at 10:42", "Sep 3, 2021 9:15 am +03 +03:00",
+    "PHOTO GALLERY", "March 31, 2024 10:15 AM GMT+1 Updated ago",
+    "Updated 3:14 PM UTC, April 2, 2024", "Published 3 hours ago", "Purchase Licensing Rights",
+    "Share", "Share this", "Save", "Follow", "Read more", "Related",
+    "All photographs subject to copyright.", "© 2024 Reuters. All rights reserved."])
+# What a page prints under its title: bylines, a lone agency, a time stamp.
+BYLINES = st.sampled_from(["By JOHN SMITH", "By Ana Lima and Tom Weiss, Reuters",
+                           "Words by Olena Koval", "Photos by Sam Okafor", "Getty Images",
+                           "Updated 3:14 PM UTC, April 2, 2024"])
 STYLES = ["bracket", "wire", "bare", "line after", "labelled line", "html", "line before",
           "marker"]
 
@@ -123,23 +134,35 @@ def composed_gallery(draw):
     def phrase(lo, hi):
         return " ".join(draw(st.lists(WORDS, min_size=lo, max_size=hi)))
 
-    lines = [f"The {phrase(1, 3)} in pictures", ""]
+    lines = [f"The {phrase(1, 3)} in pictures", *draw(st.lists(BYLINES, max_size=2)), ""]
     if draw(st.booleans()):
         lines += [f"Our {phrase(2, 6)} this week.", ""]
     photos = []
     style = draw(st.sampled_from(STYLES))
     blank = draw(st.booleans())
-    for n in range(draw(st.integers(1, 6))):
+    count = draw(st.integers(1, 6))
+    # One photo printed without its credit, between credited photos printed the same way
+    # (all described or none, a blank line after each): still a photo.
+    uncredited = None
+    described = draw(st.booleans())
+    if style in ("bracket", "wire", "bare") and blank and count >= 3 and draw(st.booleans()):
+        uncredited = draw(st.integers(1, count - 2))
+    for n in range(count):
         name, agency = draw(NAMES), draw(AGENCIES)
         caption = f"Photo {n + 1}: a {phrase(1, 8)} at dusk."
         desc = f"A {phrase(1, 5)} number {n + 1}" if draw(st.booleans()) else None
         if style in ("line before", "marker"):  # these layouts always have a description
             desc = f"A {phrase(1, 5)} number {n + 1}"
+        if uncredited is not None:
+            desc = f"A {phrase(1, 5)} number {n + 1}" if described else None
         if draw(st.booleans()):
             lines.append(draw(FURNITURE))
         if desc:
             lines.append(desc)
-        if style == "line before":
+        if n == uncredited:
+            credit = None
+            lines.append(caption)
+        elif style == "line before":
             credit = f"{name} / {agency}"
             lines += [credit, *([""] if draw(st.booleans()) else []), caption]
         elif style == "marker":

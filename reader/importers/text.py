@@ -26,16 +26,21 @@ survivable becomes a :class:`GalleryWarning` on the gallery.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 
 import reader.importers.textlayout as layout
 from reader.errors import InputError
-from reader.importers.textfurniture import dated_line
-from reader.importers.textlines import HEADER, SKIPPED, Kind, Line, classify, ends_sentence
+from reader.importers.textfurniture import dated_line, says_published, stamp_text
+from reader.importers.textlines import (
+    BREADCRUMB,
+    HEADER,
+    SKIPPED,
+    Kind,
+    Line,
+    classify,
+    ends_sentence,
+)
 from reader.model import Gallery, GalleryWarning, Item
-
-_BREADCRUMB = re.compile(r"^[^|.!?]{1,60}(\|[^|.!?]{1,80})+$")
 
 
 def _clip(text: str, n: int = 40) -> str:
@@ -61,6 +66,7 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
 
     layout.drop_repeats(lines)
     layout.read_markers(lines)
+    layout.drop_bylines(lines)
     layout.attach_credit_lines(lines, warn)
     no_photos = InputError("no photos found (a photo is a caption ending in a credit such as "
                            "[Name/Agency] or (AP Photo/Name), or a paragraph after an "
@@ -75,6 +81,8 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     head = _read_head(content, warn)
     if not any(ln.kind is Kind.CAPTION for ln in content):
         layout.read_alternation(content, head.next, warn)
+    else:
+        layout.read_lone_captions(content, block_of)
     captions = [ln for ln in content if ln.kind is Kind.CAPTION]
     cut = _cut_off(lines, content, captions, block_of)
     ghost = cut.line if cut else None
@@ -112,11 +120,14 @@ def parse_gallery_text(text: str, *, source: str | None = None) -> Gallery:
     date = head.date
     if date is None and published:
         date = _parse_date(published)
-    if published is None:  # a page's time stamp line (`Sep 3, 2021 9:15 am +03 +03:00`)
-        stamp = next((ln for ln in lines if ln.kind is Kind.FURNITURE and dated_line(ln.text)),
-                     None)
+    if published is None:  # a page's time stamp (`Sep 3, 2021 9:15 am +03 +03:00`,
+        # `Updated 3:14 PM UTC, April 2, 2024`): the first with a whole date, one labelled
+        # `Published` before any other
+        stamps = [ln for ln in lines if ln.kind is Kind.FURNITURE and dated_line(ln.text)]
+        stamp = next((ln for ln in stamps if says_published(ln.text)),
+                     stamps[0] if stamps else None)
         if stamp is not None:
-            published, date = stamp.text, date or dated_line(stamp.text)
+            published, date = stamp_text(stamp.text), date or dated_line(stamp.text)
 
     body = [ln.text for ln in content if ln.kind is Kind.TEXT and not ln.used]
     warnings.sort(key=lambda w: w.line or 0)
@@ -145,7 +156,7 @@ def _read_head(content: list[Line], warn: layout.Warn) -> _Head:
         except ValueError:
             warn(content[0].number, f"header date {m.group(1)!r} is not a YYYY-MM-DD date")
         head.section = m.group(2).strip() or None
-    if i < len(content) and content[i].kind is Kind.TEXT and _BREADCRUMB.match(content[i].text):
+    if i < len(content) and content[i].kind is Kind.TEXT and BREADCRUMB.match(content[i].text):
         content[i].used = True
         if head.section is None:
             head.section = content[i].text.split("|")[-1].strip() or None

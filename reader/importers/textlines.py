@@ -19,6 +19,7 @@ from reader.importers.textfurniture import CAPTION_MARKER, NOTE, is_furniture, s
 MAX_LINE_CHARS = 20_000
 
 HEADER = re.compile(r"^date\s+(\S+)\s*(.*)$")
+BREADCRUMB = re.compile(r"^[^|.!?]{1,60}(\|[^|.!?]{1,80})+$")  # `News|In Pictures`
 _PUBLISHED = re.compile(r"^Published\s+On\s+(.+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•·▪‣◦*–-]\s+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -87,10 +88,10 @@ def _classify(number: int, raw: str) -> Line:
         return Line(number, text, Kind.MARKER)
     if NOTE.match(text):
         return Line(number, text, Kind.NOTE)
-    if is_furniture(text):
-        return Line(number, text, Kind.FURNITURE)
     if m := _PUBLISHED.match(text):
         return Line(number, m.group(1).strip(), Kind.PUBLISHED)
+    if is_furniture(text):
+        return Line(number, text, Kind.FURNITURE)
     if credits.AGENCY_ALONE.match(text):
         return Line(number, text, Kind.AGENCY, credit=text)
     if not bulleted and (credit := credits.credit_alone(text)):
