@@ -18,7 +18,7 @@ hold one connection per thread for the block's length.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -160,6 +160,17 @@ class Store(Protocol):
                                blocked_until: float) -> None: ...
     def forget_sign_in_failures(self, before: float) -> None: ...
     def clear_sign_in_failures(self, keys: Sequence[str]) -> None: ...
+    def count_sign_in_attempt(self, keys: Sequence[str], now: float, forget_before: float,
+                              delay: Callable[[str, int], float]) -> float:
+        """Admit or refuse one sign-in attempt, in ONE transaction (the throttle's check and
+        count must not be separable, or simultaneous guesses all pass the check):
+
+        1. forget every count whose last failure is before ``forget_before``;
+        2. if any of ``keys`` is blocked past ``now``, count nothing and return the latest
+           ``blocked_until`` (the attempt is refused);
+        3. else count the attempt as a failure under every key: ``failures + 1``,
+           ``last_failure = now``, ``blocked_until = now + delay(key, failures + 1)``;
+           return 0.0 (admitted: the caller checks the password, and clears on success)."""
 
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,

@@ -246,6 +246,17 @@ class MemoryStore:
             for k in keys:
                 self._s["failures"].pop(k, None)
 
+    def count_sign_in_attempt(self, keys, now, forget_before, delay) -> float:
+        with self.transaction():
+            self.forget_sign_in_failures(forget_before)
+            until = self.blocked_until(keys)
+            if until > now:
+                return until
+            for k in keys:
+                n = self.sign_in_failures(k) + 1
+                self._s["failures"][k] = (n, now, now + delay(k, n))
+            return 0.0
+
     # -- search ----------------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,
                window: int) -> SearchPage:
