@@ -259,6 +259,7 @@ def serve(ctx: Context, host: str | None, port: int | None, threads: int | None)
     import waitress
 
     from reader.web import create_app
+    from reader.web.serving import waitress_options
 
     app = create_app(instance=ctx.instance)
     click.echo(f"Serving the gallery reader on http://{host}:{port}/ "
@@ -266,6 +267,22 @@ def serve(ctx: Context, host: str | None, port: int | None, threads: int | None)
     # Waitress reads a whole request body before the app sees it: cap what it will buffer at
     # twice the app's upload limit, so a modestly oversized upload still gets the app's clear
     # 413 page and a huge one is refused by waitress from its Content-Length alone.
-    waitress.serve(app, host=host, port=port, threads=threads, ident="gallery-reader",
-                   max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"])
+    # Connection limit, channel timeout, trusted proxy: reader/web/serving.py, README
+    # "Deploying". Each held connection is a file descriptor: allow enough.
+    options = {**waitress_options(ctx.config), "threads": threads}
+    _allow_open_files(options["connection_limit"] + 64)
+    waitress.serve(app, host=host, port=port,
+                   max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"], **options)
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit towards ``wanted`` (never past the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # not on every platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, top), hard))
 

@@ -169,7 +169,8 @@ class Store(Protocol):
         2. if any of ``keys`` is blocked past ``now``, count nothing and return the latest
            ``blocked_until`` (the attempt is refused);
         3. else count the attempt as a failure under every key: ``failures + 1``,
-           ``last_failure = now``, ``blocked_until = now + delay(key, failures + 1)``;
+           ``last_failure = now``, ``blocked_until = now + delay(key, failures + 1)`` (0.0
+           when that delay is 0: not blocked, whatever clock a later attempt read);
            return 0.0 (admitted: the caller checks the password, and clears on success)."""
 
     # -- full-text search ------------------------------------------------------------------

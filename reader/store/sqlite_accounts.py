@@ -107,10 +107,11 @@ class AccountsPart:
                 return float(until)
             for key in keys:
                 failures = (rows[key]["failures"] if key in rows else 0) + 1
+                wait = delay(key, failures)
                 con.execute(
                     "INSERT INTO sign_in_failures (key, failures, last_failure, blocked_until) "
                     "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded."
                     "failures, last_failure = excluded.last_failure, "
                     "blocked_until = excluded.blocked_until",
-                    (key, failures, now, now + delay(key, failures)))
+                    (key, failures, now, now + wait if wait > 0 else 0.0))
         return 0.0

@@ -31,8 +31,9 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.json.sort_keys = False
     # Security: secret key, signed session cookies, CSRF, security headers, error pages. First,
     # so every blueprint and every response below is covered.
-    from reader.web import security
+    from reader.web import security, serving
 
+    serving.init_app(app)  # behind `proxy.count` reverse proxies: their client address, scheme
     security.init_app(app)
 
     library = open_store(folder, config["database_url"])

@@ -254,7 +254,8 @@ class MemoryStore:
                 return until
             for k in keys:
                 n = self.sign_in_failures(k) + 1
-                self._s["failures"][k] = (n, now, now + delay(k, n))
+                wait = delay(k, n)
+                self._s["failures"][k] = (n, now, now + wait if wait > 0 else 0.0)
             return 0.0
 
     # -- search ----------------------------------------------------------------------------
