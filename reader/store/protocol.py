@@ -108,6 +108,12 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Store]:
         """Every call of this thread inside the block is one transaction (see module doc)."""
 
+    def check(self, full: bool = False) -> list[str]:
+        """What is damaged in the stored library, in words (empty when whole): a quick check
+        at server start, a full one (``full``) for `reader check`. A database that checks
+        itself may return []. Opening a damaged or empty library raises
+        `reader.errors.LibraryError` naming it; it is never replaced."""
+
     # -- galleries and their items ---------------------------------------------------------
     def is_empty(self) -> bool: ...
     def list(self) -> list[Summary]: ...

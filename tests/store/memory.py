@@ -48,6 +48,9 @@ class MemoryStore:
     def where(self) -> str:
         return "memory"
 
+    def check(self, full: bool = False) -> list[str]:
+        return []
+
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self._lock:
