@@ -22,7 +22,7 @@ from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.paging import Pager
 from reader.store.migrations import MIGRATIONS, statements
 from reader.store.protocol import LibraryPage, Summary
-from reader.store.slugs import check_gallery, make_slug
+from reader.store.slugs import SLUG_MAX, check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
 from reader.store.sqlite_search import SearchPart
@@ -377,8 +377,8 @@ class SqliteStore(AccountsPart, SearchPart):
     def _free_slug(con: sqlite3.Connection, base: str) -> str:
         slug, n = base, 1
         while con.execute("SELECT 1 FROM galleries WHERE slug = ?", (slug,)).fetchone():
-            n += 1
-            slug = f"{base}-{n}"
+            n += 1  # the number fits within SLUG_MAX: the base gives way
+            slug = f"{base[:SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
         return slug
 
     def delete(self, slug: str) -> None:
