@@ -85,6 +85,8 @@ def safe_next(target: str | None) -> str:
     default = url_for("editor.index")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in target):  # CR/LF: no header splitting
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return default
