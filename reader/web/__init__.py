@@ -43,6 +43,12 @@ def create_app(test_config: dict[str, Any] | None = None,
         raise LibraryError(f"is damaged ({damage[0]}); run `reader check` for what to do",
                            library.where())
     app.extensions["library"] = library
+    from reader.images.spool import sweep
+
+    left = sweep(folder)  # what crashed uploads left in images/tmp
+    if left:
+        app.logger.warning("removed %d leftovers of interrupted imports from %s",
+                           len(left), folder / "images" / "tmp")
     if app.config["LOAD_SAMPLE_IF_EMPTY"] and library.is_empty():
         from reader.sample import load_sample
 
