@@ -164,6 +164,11 @@ def test_the_throttles_counts(store):
     assert store.sign_in_failures("account:ada") == 0
 
 
+def test_a_whole_library_checks_clean(store):
+    store.save(small("Kherson after the retreat", "/1"))
+    assert store.check() == [] and store.check(full=True) == []
+
+
 def test_a_sign_in_attempt_is_checked_and_counted_at_once(store):
     def delay(key: str, failures: int) -> float:
         return 30.0 if failures >= (2 if key == "pair" else 3) else 0.0
