@@ -91,6 +91,12 @@ def test_https_through_the_proxy_gives_secure_cookies_and_hsts(instance):
         cookie = [c for c in r.headers.get_all("Set-Cookie") if c.startswith("reader_session")]
         assert "Secure" in cookie[-1]
         assert r.headers["Strict-Transport-Security"].startswith("max-age=")
+        page = b.request("GET", "/settings")
+        token = unescape(_TOKEN.search(page.text).group(1))
+        saved = b.request("POST", "/settings", {"theme": "yellow", "csrf_token": token})
+        settings = [c for c in saved.headers.get_all("Set-Cookie")
+                    if c.startswith("reader_settings=")]
+        assert settings and "Secure" in settings[0], saved.headers.get_all("Set-Cookie")
         plain = Browser(base, forwarded_for="203.0.113.8", proto="http").request("GET", "/")
         assert "Strict-Transport-Security" not in plain.headers
 
