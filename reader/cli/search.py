@@ -7,7 +7,7 @@ import json
 import click
 
 from reader.cli import Context, instance_for_command, main, pass_ctx
-from reader.cli.text import echo
+from reader.cli.text import echo, safe
 
 
 @main.command()
@@ -37,7 +37,9 @@ def search(ctx: Context, words: tuple[str, ...], page: int, per_page: int,
         echo(f"No results for “{results.query}”.")
         return
     for hit in results.hits:
-        echo(f"{hit.slug}/{hit.position}\t{_styled(hit, 'gallery_title')}\t"
+        # Our own bold for the matches (click drops it off a terminal); the stored text in
+        # between is escaped by _styled, so the line goes out as it is.
+        click.echo(f"{hit.slug}/{hit.position}\t{_styled(hit, 'gallery_title')}\t"
                    f"{_styled(hit, 'caption')}"
                    + (f" [{_styled(hit, 'credit')}]" if hit.credit else ""))
     p = results.pager
@@ -47,5 +49,5 @@ def search(ctx: Context, words: tuple[str, ...], page: int, per_page: int,
 
 
 def _styled(hit, field: str) -> str:
-    return "".join(click.style(text, bold=True) if matched else text
+    return "".join(click.style(safe(text), bold=True) if matched else safe(text)
                    for text, matched in hit.segments(field))
