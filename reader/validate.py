@@ -6,7 +6,7 @@ the same things, with an `InputError` naming the source and the field:
 
 - valid Unicode: no lone surrogates (``"\\ud800"`` in JSON decodes to one; it cannot be
   stored, spoken or written into an EPUB);
-- no control characters: C0 (tab, and line breaks in multi-line fields, excepted), DEL and
+- no control characters: C0 (tab and line breaks excepted), DEL and
   C1 (an escape sequence would reach terminals through `reader list`, and XML 1.0 forbids
   most of them, so the EPUB would be invalid);
 - bounded lengths (`LIMITS`, per field, generous for real galleries) and a bounded slug
@@ -63,9 +63,12 @@ def check_text(value: str | None, field: str, *, source: str | None = None,
 
 def check_gallery_text(gallery: Gallery) -> None:
     src = gallery.source
+    # Line breaks are allowed in every field (a pasted credit may hold one; the pages and
+    # cues escape or fold them); control characters are not.
     for name in ("title", "section", "published", "lang"):
-        check_text(getattr(gallery, name), name, source=src, limit=LIMITS[name])
-    check_text(gallery.source, "source", limit=LIMITS["source"])
+        check_text(getattr(gallery, name), name, source=src, limit=LIMITS[name],
+                   multiline=True)
+    check_text(gallery.source, "source", limit=LIMITS["source"], multiline=True)
     check_text(gallery.standfirst, "standfirst", source=src, limit=LIMITS["standfirst"],
                multiline=True)
     if len(gallery.body) > MAX_PARAGRAPHS:
@@ -79,7 +82,7 @@ def check_gallery_text(gallery: Gallery) -> None:
     for n, item in enumerate(gallery.items):
         for name in ("caption", "credit", "alt"):
             check_text(getattr(item, name), f"items[{n}].{name}", source=src,
-                       limit=LIMITS[name], multiline=name != "credit")
+                       limit=LIMITS[name], multiline=True)
     for n, w in enumerate(gallery.warnings):
         check_text(w.message, f"warnings[{n}]", source=src, limit=LIMITS["warning"],
                    multiline=True)
