@@ -99,6 +99,17 @@ SETTINGS: list[Setting] = [
     Setting("serve.host", "127.0.0.1", str, "address `reader serve` listens on"),
     Setting("serve.port", 5000, int, "port `reader serve` listens on", _between(0, 65535)),
     Setting("serve.threads", 8, int, "request threads of `reader serve`", _between(1, 256)),
+    # -- holding up under abuse (issue 15): `reader serve`'s connection handling, the proxy --
+    Setting("serve.connection_limit", 1000, int, "open client connections `reader serve` "
+            "holds at once (slow clients hold one each; waitress's own default is 100)",
+            _between(10, 10000)),
+    Setting("serve.channel_timeout", 60, int, "seconds a connection may stay silent before "
+            "`reader serve` closes it", _between(5, 3600)),
+    Setting("proxy.count", 0, int, "reverse proxies in front of the app that set "
+            "X-Forwarded-For and X-Forwarded-Proto (0: none; trust no such header)",
+            _between(0, 5)),
+    Setting("proxy.address", "127.0.0.1", str, "the proxy's own address, the only peer whose "
+            "forwarded headers `reader serve` passes on ('*': any)"),
 ]
 BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -215,6 +226,7 @@ class Config:
             "SPEECH_WORKERS": v["speech.workers"],
             "SPEECH_WARM": v["speech.warm"],
             "LISTEN_SPEEDS": tuple(v["listen.speeds"]),
+            "PROXY_COUNT": v["proxy.count"],
         }
 
 

@@ -20,12 +20,12 @@ from collections.abc import Callable
 from reader.errors import EditConflict, InputError
 from reader.model import Gallery, Item
 from reader.store import Store
+from reader.validate import CONTROL, LIMITS, check_text, describe
 
 __all__ = ["EditConflict", "check_item_fields", "clean_text", "delete_gallery", "delete_item",
            "edit_item", "gallery_version", "move_item"]
 
 MAX_FIELD_CHARS = 20_000  # as the text importer's longest line
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
 
@@ -44,9 +44,11 @@ def clean_text(value: str | None, field: str, *, required: bool) -> str | None:
     if len(value) > MAX_FIELD_CHARS:
         raise InputError(f"at most {MAX_FIELD_CHARS:,} characters (this has {len(value):,})",
                          field=field)
-    if _CONTROL.search(value):
-        raise InputError("remove the control characters (invisible characters that are not "
-                         "text)", field=field)
+    bad = CONTROL.search(value)  # the one validator's set (reader/validate.py)
+    if bad:
+        raise InputError(f"remove the {describe(bad.group())} at character {bad.start() + 1} "
+                         "(an invisible character that is not text)", field=field)
+    check_text(value, field, limit=LIMITS.get(field, MAX_FIELD_CHARS))
     return value
 
 

@@ -11,6 +11,7 @@ modules raise these (or their own subclasses of them) and never invent a paralle
     ├── NotFound          no such gallery (404; also a KeyError)
     ├── EditConflict      the gallery changed since the form was made (409)
     ├── ConfigError       a configuration value that cannot be used; names the key
+    ├── LibraryError      the library file is empty, damaged or unreadable; names it (503)
     ├── SpeechError       the speech engine could not do it (503)
     │   ├── EngineUnavailable   no engine on this machine, or it would not start
     │   ├── RenderError         a rendering failed (after its retry)
@@ -97,6 +98,18 @@ class ConfigError(ReaderError):
         self.origin = origin
         where = f"{origin}: " if origin else ""
         super().__init__(f"configuration {where}{key}: {message}" if key else message)
+
+
+class LibraryError(ReaderError):
+    """The library (its file) cannot be used: empty, damaged, unreadable or read-only.
+    The message names the file and says what to do; it is never silently replaced."""
+
+    status = 503
+    title = "The library cannot be read"
+
+    def __init__(self, message: str, path=None):
+        self.path = path
+        super().__init__(f"{path}: {message}" if path else message)
 
 
 class SpeechError(ReaderError, RuntimeError):

@@ -47,7 +47,7 @@ def browser():
 
 
 @contextmanager
-def served(app, threads: int = 4) -> Iterator[str]:
+def served(app, threads: int = 4, **options) -> Iterator[str]:
     """The app under a real waitress server on a free loopback port, in a background thread.
 
     On exit the worker threads are let finish their requests *before* the server closes (in
@@ -62,7 +62,8 @@ def served(app, threads: int = 4) -> Iterator[str]:
     import waitress
     from waitress import wasyncore
 
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=threads)
+    options = {**options, "threads": options.get("threads", threads)}
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **options)
     thread = threading.Thread(target=server.run, daemon=True, name="test-waitress")
     thread.start()
     try:

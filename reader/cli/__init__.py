@@ -15,6 +15,7 @@ import sys
 
 import click
 
+from reader.cli.text import echo
 from reader.config import Config
 from reader.errors import ReaderError
 from reader.instance import ENV_VAR, instance_dir
@@ -51,7 +52,7 @@ pass_ctx = click.make_pass_decorator(Context)
 
 
 def fail(message: str) -> None:
-    click.echo(f"reader: {message}", err=True)
+    echo(f"reader: {message}", err=True)
     sys.exit(1)
 
 
@@ -70,6 +71,9 @@ class ReaderGroup(click.Group):
             return super().invoke(ctx)
         except ReaderError as e:
             fail(str(e))
+        except OSError as e:  # a read-only or missing folder, a full disk: name the file
+            where = f"{e.filename}: " if e.filename else ""
+            fail(f"{where}{e.strerror or e}")
 
 
 @click.group(cls=ReaderGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,6 +100,7 @@ def instance_for_command(f):
 def register() -> None:
     """Attach every command family to the group (import order is the help's order)."""
     from reader.cli import (  # noqa: F401  (their decorators attach the commands)
+        check,
         config,
         export,
         library,

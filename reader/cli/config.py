@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import click
-
 from reader.cli import Context, instance_for_command, main, pass_ctx
+from reader.cli.text import echo
 
 
 @main.command("config")
@@ -16,4 +15,4 @@ def config_(ctx: Context) -> None:
     from reader.config import describe
 
     for line in describe(ctx.config, instance_given=ctx.instance_given):
-        click.echo(line)
+        echo(line)

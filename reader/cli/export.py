@@ -6,6 +6,7 @@ import click
 
 from reader.cli import Context, instance_for_command, main, pass_ctx
 from reader.cli.speech import describe_option, rate_option, voice_option
+from reader.cli.text import echo
 
 speech_options = [voice_option, rate_option, describe_option]
 
@@ -41,7 +42,7 @@ def site(ctx: Context, slug: str, out_dir: str, voice: str | None, rate: int | N
     result = export_site(export_app(ctx.instance, config), slug, out_dir)
     photos = len(ctx.library.get(slug).items)
     spoken = spoken_photos(result.files, slug)
-    click.echo(f"wrote {len(result.pages)} pages, {len(result.files)} files "
+    echo(f"wrote {len(result.pages)} pages, {len(result.files)} files "
                f"({spoken} of {photos} photos with spoken audio) to {result.folder}; open "
                f"{result.folder / 'index.html'}")
 
@@ -75,7 +76,7 @@ def epub(ctx: Context, slug: str, out: str, voice: str | None, rate: int | None,
     finally:
         speech.close()
     if result.audio_note:
-        click.echo(f"reader: the book has no audio: {result.audio_note}", err=True)
-    click.echo(f"wrote {result.path}: {result.photos} photo{'' if result.photos == 1 else 's'}, "
+        echo(f"reader: the book has no audio: {result.audio_note}", err=True)
+    echo(f"wrote {result.path}: {result.photos} photo{'' if result.photos == 1 else 's'}, "
                f"{result.overlays} with "
                f"synchronised audio ({result.duration:.1f} s)")

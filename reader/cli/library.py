@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
+from reader.cli.text import echo
 from reader.errors import InputError
 
 
@@ -59,9 +60,9 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                 where = f"{source}:{w.line}" if w.line else source
                 warnings.append(f"reader: warning: {where}: {w.message}")
         if as_json:
-            click.echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
+            echo(json.dumps(gallery_document(gallery), ensure_ascii=False))
         elif announce:
-            click.echo("\n".join(what_was_read(gallery, source)))
+            echo("\n".join(what_was_read(gallery, source)))
 
     def save_with_photos(gallery, stored_images, source: str) -> None:
         try:
@@ -129,17 +130,17 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                 done(gallery, source, verbose or not bulk or source in named)
 
     for line in warnings:
-        click.echo(line, err=True)
+        echo(line, err=True)
     if bulk and not as_json:
-        click.echo(f"imported {stored} of {len(texts)} files ({plural(photos, 'photo')}) "
+        echo(f"imported {stored} of {len(texts)} files ({plural(photos, 'photo')}) "
                    f"in {time.perf_counter() - started:.1f} s")
     if saved and not as_json:
-        click.echo(f"library: {ctx.library.path}")  # where `reader serve` will find them
+        echo(f"library: {ctx.library.path}")  # where `reader serve` will find them
     if failures:
         if len(failures) > 1:
-            click.echo(f"reader: {len(failures)} could not be imported:", err=True)
+            echo(f"reader: {len(failures)} could not be imported:", err=True)
         for line in failures:
-            click.echo(f"reader: {line}", err=True)
+            echo(f"reader: {line}", err=True)
         sys.exit(1)
 
 
@@ -192,9 +193,9 @@ def list_(ctx: Context) -> None:
     """List the galleries in the library, newest first."""
     rows = ctx.library.list()
     if not rows:
-        click.echo("The library is empty.")
+        echo("The library is empty.")
     for s in rows:
-        click.echo(f"{s.slug}\t{s.date or '-'}\t{plural(s.item_count, 'photo')}\t{s.lang}\t"
+        echo(f"{s.slug}\t{s.date or '-'}\t{plural(s.item_count, 'photo')}\t{s.lang}\t"
                    f"{s.title}")
 
 
@@ -209,24 +210,24 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
 
     g = ctx.library.get(slug)  # NotFound: one line, exit 1 (reader.cli.ReaderGroup)
     if as_json:
-        click.echo(json.dumps(gallery_document(g), ensure_ascii=False, indent=2))
+        echo(json.dumps(gallery_document(g), ensure_ascii=False, indent=2))
         return
-    click.echo(g.title)
+    echo(g.title)
     meta = [x for x in (g.section, g.published or g.date, f"lang {g.lang}") if x]
-    click.echo(" · ".join(meta))
+    echo(" · ".join(meta))
     if g.standfirst:
-        click.echo(f"\n{g.standfirst}")
+        echo(f"\n{g.standfirst}")
     for para in g.body:
-        click.echo(f"\n{para}")
+        echo(f"\n{para}")
     for item in g.items:
-        click.echo(f"\nPhoto {item.position} of {len(g.items)}")
+        echo(f"\nPhoto {item.position} of {len(g.items)}")
         if item.alt:
-            click.echo(f"  Description: {item.alt}")
-        click.echo(f"  Caption: {item.caption}")
+            echo(f"  Description: {item.alt}")
+        echo(f"  Caption: {item.caption}")
         if item.credit:
-            click.echo(f"  Credit: {item.credit}")
+            echo(f"  Credit: {item.credit}")
     for w in g.warnings:
-        click.echo(f"\nwarning: {w}")
+        echo(f"\nwarning: {w}")
 
 
 @main.command()
@@ -236,7 +237,7 @@ def show(ctx: Context, slug: str, as_json: bool) -> None:
 def delete(ctx: Context, slug: str) -> None:
     """Delete a gallery from the library."""
     ctx.library.delete(slug)
-    click.echo(f"deleted {slug}")
+    echo(f"deleted {slug}")
 
 
 @main.command()
@@ -259,13 +260,30 @@ def serve(ctx: Context, host: str | None, port: int | None, threads: int | None)
     import waitress
 
     from reader.web import create_app
+    from reader.web.serving import waitress_options
 
     app = create_app(instance=ctx.instance)
-    click.echo(f"Serving the gallery reader on http://{host}:{port}/ "
+    echo(f"Serving the gallery reader on http://{host}:{port}/ "
                f"(library: {ctx.library.where()})")
     # Waitress reads a whole request body before the app sees it: cap what it will buffer at
     # twice the app's upload limit, so a modestly oversized upload still gets the app's clear
     # 413 page and a huge one is refused by waitress from its Content-Length alone.
-    waitress.serve(app, host=host, port=port, threads=threads, ident="gallery-reader",
-                   max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"])
+    # Connection limit, channel timeout, trusted proxy: reader/web/serving.py, README
+    # "Deploying". Each held connection is a file descriptor: allow enough.
+    options = {**waitress_options(ctx.config), "threads": threads}
+    _allow_open_files(options["connection_limit"] + 64)
+    waitress.serve(app, host=host, port=port,
+                   max_request_body_size=2 * app.config["MAX_CONTENT_LENGTH"], **options)
+
+
+def _allow_open_files(wanted: int) -> None:
+    """Raise this process's open-file limit towards ``wanted`` (never past the hard limit)."""
+    try:
+        import resource
+    except ImportError:  # not on every platform
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        top = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, top), hard))
 

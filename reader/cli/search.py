@@ -7,6 +7,7 @@ import json
 import click
 
 from reader.cli import Context, instance_for_command, main, pass_ctx
+from reader.cli.text import echo, safe
 
 
 @main.command()
@@ -30,21 +31,23 @@ def search(ctx: Context, words: tuple[str, ...], page: int, per_page: int,
     results = run(ctx.library, " ".join(words), page=page, per_page=per_page)
     if as_json:
         for hit in results.hits:
-            click.echo(json.dumps(hit_document(hit), ensure_ascii=False))
+            echo(json.dumps(hit_document(hit), ensure_ascii=False))
         return
     if not results.total:
-        click.echo(f"No results for “{results.query}”.")
+        echo(f"No results for “{results.query}”.")
         return
     for hit in results.hits:
+        # Our own bold for the matches (click drops it off a terminal); the stored text in
+        # between is escaped by _styled, so the line goes out as it is.
         click.echo(f"{hit.slug}/{hit.position}\t{_styled(hit, 'gallery_title')}\t"
                    f"{_styled(hit, 'caption')}"
                    + (f" [{_styled(hit, 'credit')}]" if hit.credit else ""))
     p = results.pager
-    click.echo(f"{p.first_row}–{p.last_row} of {results.total} results"
+    echo(f"{p.first_row}–{p.last_row} of {results.total} results"
                + (f" (page {p.page} of {p.pages}; --page N for more)" if p.pages > 1 else ""),
                err=True)
 
 
 def _styled(hit, field: str) -> str:
-    return "".join(click.style(text, bold=True) if matched else text
+    return "".join(click.style(safe(text), bold=True) if matched else safe(text)
                    for text, matched in hit.segments(field))

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
+from reader.cli.text import echo
 from reader.config import RATE_RANGE
 
 
@@ -77,11 +78,11 @@ def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None,
                     f.result()
                 except (RenderError, TextError, TimeoutError) as e:
                     failed += 1
-                    click.echo(f"\nreader: {g.slug} photo {item.position}: {e}", err=True)
+                    echo(f"\nreader: {g.slug} photo {item.position}: {e}", err=True)
                 bar.update(1)
     finally:
         speech.close()
-    click.echo(f"rendered {len(todo) - failed}, already cached {cached}, failed {failed}")
+    echo(f"rendered {len(todo) - failed}, already cached {cached}, failed {failed}")
     if failed:
         raise SystemExit(1)
 
@@ -102,13 +103,13 @@ def voices(ctx: Context, lang: str | None) -> None:
         fail(f"no speech engine: {e}")
     finally:
         speech.close()
-    click.echo(f"# {info['version']} ({info['source']}); default voice {default}", err=True)
+    echo(f"# {info['version']} ({info['source']}); default voice {default}", err=True)
     for v in info["voices"]:
         langs = ",".join(v["languages"])
         if lang and not any(x.lower().split("-")[0] == lang.lower().split("-")[0]
                             for x in v["languages"]):
             continue
-        click.echo(f"{v['id']}\t{langs}\t{v['name']}")
+        echo(f"{v['id']}\t{langs}\t{v['name']}")
 
 
 @main.group()
@@ -127,9 +128,9 @@ def lexicon_list(ctx: Context) -> None:
     """List every entry: word, then how it is said."""
     entries = ctx.library.lexicon()
     if not entries:
-        click.echo("The lexicon is empty.")
+        echo("The lexicon is empty.")
     for word, spoken in entries.items():
-        click.echo(f"{word}\t{spoken}")
+        echo(f"{word}\t{spoken}")
 
 
 @lexicon.command("add")
@@ -143,7 +144,7 @@ def lexicon_add(ctx: Context, word: str, spoken: str) -> None:
 
     word, spoken = check_entry(word, spoken)
     ctx.library.set_pronunciation(word, spoken)
-    click.echo(f"{word} → {spoken}")
+    echo(f"{word} → {spoken}")
 
 
 @lexicon.command("remove")
@@ -154,4 +155,4 @@ def lexicon_remove(ctx: Context, word: str) -> None:
     """Remove WORD's entry."""
     if not ctx.library.remove_pronunciation(word.strip()):
         fail(f"no lexicon entry for {word.strip()!r}")
-    click.echo(f"removed {word.strip()}")
+    echo(f"removed {word.strip()}")

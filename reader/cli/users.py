@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from reader.cli import Context, fail, instance_for_command, main, pass_ctx
+from reader.cli.text import echo
 from reader.errors import InputError
 
 
@@ -24,7 +25,7 @@ def _ask_password() -> str:
         try:
             return check_password(password)
         except InputError as e:
-            click.echo(f"reader: {e.message}", err=True)
+            echo(f"reader: {e.message}", err=True)
 
 
 @main.group()
@@ -48,7 +49,7 @@ def add(ctx: Context, name: str) -> None:
         users.add(name, _ask_password())
     except InputError as e:
         fail(e.message)
-    click.echo(f"added {name}; they can sign in at /sign-in")
+    echo(f"added {name}; they can sign in at /sign-in")
 
 
 @user.command("list")
@@ -58,9 +59,9 @@ def list_(ctx: Context) -> None:
     """List the editors."""
     rows = _users(ctx).list()
     if not rows:
-        click.echo("No editors yet. Add one with: reader user add NAME")
+        echo("No editors yet. Add one with: reader user add NAME")
     for u in rows:
-        click.echo(f"{u.name}\tadded {u.created_at}")
+        echo(f"{u.name}\tadded {u.created_at}")
 
 
 @user.command("remove")
@@ -73,7 +74,7 @@ def remove(ctx: Context, name: str) -> None:
         _users(ctx).remove(name)
     except InputError as e:
         fail(e.message)
-    click.echo(f"removed {name}")
+    echo(f"removed {name}")
 
 
 @user.command("password")
@@ -89,4 +90,4 @@ def password(ctx: Context, name: str) -> None:
         users.set_password(name, _ask_password())
     except InputError as e:
         fail(e.message)
-    click.echo(f"changed the password of {name}")
+    echo(f"changed the password of {name}")

@@ -29,6 +29,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from reader.validate import clean_control
+
 NS = {
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -52,7 +54,6 @@ CAMERA_PLACEHOLDERS = {
     "minolta digital camera", "konica minolta digital camera", "ricoh digital camera",
     "hp digital camera", "lg digital camera", "camera",
 }
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SPACE = re.compile(r"[ \t\r\n]+")
 _COPYRIGHT_PREFIX = re.compile(r"^\s*(?:©|\(c\)|copyright)\s*(?:©|\(c\))?\s*(?:\d{4}\s*)?",
                                re.IGNORECASE)
@@ -95,7 +96,7 @@ def clean(value: str | None) -> str | None:
     """Trim, fold runs of white space, drop control characters and over-long text."""
     if value is None:
         return None
-    value = _SPACE.sub(" ", _CONTROL.sub("", value.replace("\x00", ""))).strip()
+    value = _SPACE.sub(" ", clean_control(value)).strip()  # the validator's own set
     return value[:MAX_FIELD_CHARS] or None
 
 

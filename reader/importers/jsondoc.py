@@ -27,12 +27,28 @@ def _str(doc: dict, key: str, source: str, *, required: bool = False,
     return value or None
 
 
+MAX_DEPTH = 8  # a gallery document nests 4 deep (document, items, item, value)
+
+
+def _depth(value: Any, level: int = 1) -> int:
+    if level > MAX_DEPTH or not isinstance(value, dict | list):
+        return level
+    children = value.values() if isinstance(value, dict) else value
+    return max((_depth(c, level + 1) for c in children), default=level)
+
+
 def parse_gallery_json(text: str, *, source: str) -> Gallery:
     try:
         doc: Any = json.loads(text)
     except json.JSONDecodeError as e:
         raise InputError(f"not valid JSON: {e.msg} (column {e.colno})", source=source,
                          line=e.lineno) from None
+    except RecursionError:  # 100,000 nested brackets: refused, not a crash
+        raise InputError(f"nested too deeply (a gallery document nests {MAX_DEPTH} levels "
+                         "at most)", source=source, line=1) from None
+    if _depth(doc) > MAX_DEPTH:
+        raise InputError(f"nested too deeply (a gallery document nests {MAX_DEPTH} levels "
+                         "at most)", source=source, line=1)
     if not isinstance(doc, dict):
         raise InputError("a gallery document is a JSON object", source=source, line=1)
     items_doc = doc.get("items")

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +40,7 @@ from pathlib import Path
 from reader.errors import InputError
 from reader.images.opening import EXTENSIONS
 from reader.images.pipeline import PhotoOutcome, PhotoTask, process_many
+from reader.images.spool import spool_dir
 from reader.importers.photo_files import (  # noqa: F401  (part of this module's face)
     GALLERY_TEXT,
     IGNORED,
@@ -160,25 +160,21 @@ def _record(outcome: PhotoOutcome) -> StoredImage:
                        ext_description=outcome.text.ext_description)
 
 
-def _spool_dir(instance: Path) -> tempfile.TemporaryDirectory:
-    tmp = instance / "images" / "tmp"
-    tmp.mkdir(parents=True, exist_ok=True)
-    return tempfile.TemporaryDirectory(prefix="spool-", dir=tmp)
-
-
 def load_photo_gallery(path: str | Path, *, instance: str | Path, lang: str | None = None,
                        jobs: int | None = None, progress: Progress | None = None,
-                       limits: ZipLimits = DEFAULT_LIMITS) -> PhotoImport:
-    """One gallery from a folder or zip of photos (see the module doc)."""
+                       limits: ZipLimits = DEFAULT_LIMITS, name: str | None = None
+                       ) -> PhotoImport:
+    """One gallery from a folder or zip of photos (see the module doc). ``name``: the name
+    the folder or zip had for the person (an upload's), when ``path`` is a temporary file."""
     from reader.importers.lang import check_lang, detect_lang
 
     path, instance = Path(path), Path(instance)
     result = PhotoImport(str(path))
     try:
-        with _spool_dir(instance) as spool:
-            found = _collect(path, Path(spool), limits)
+        with spool_dir(instance) as spool:  # locked while used; swept after a crash
+            found = _collect(path, spool, limits)
             result.errors.extend(found.errors)
-            gallery = _gallery_words(found, _title_from(path))
+            gallery = _gallery_words(found, _title_from(Path(name) if name else path))
             outcomes = _run(found, instance, lang, jobs, progress)
     except InputError as e:
         result.errors.append(e)
@@ -221,8 +217,8 @@ def attach_photos(gallery: Gallery, images: str | Path, *, instance: str | Path,
     result = PhotoImport(str(images))
     source = gallery.source or "gallery text"
     try:
-        with _spool_dir(instance) as spool:
-            found = _collect(images, Path(spool), limits)
+        with spool_dir(instance) as spool:
+            found = _collect(images, spool, limits)
             result.errors.extend(found.errors)
             if found.errors:
                 raise InputError(f"{len(found.errors)} file(s) in {images} were refused, so the "

@@ -15,6 +15,7 @@ from enum import Enum, auto
 import reader.importers.textcredits as credits
 from reader.errors import InputError
 from reader.importers.textfurniture import CAPTION_MARKER, NOTE, is_furniture, strip_html
+from reader.validate import CONTROL, describe
 
 MAX_LINE_CHARS = 20_000
 
@@ -22,7 +23,7 @@ HEADER = re.compile(r"^date\s+(\S+)\s*(.*)$")
 BREADCRUMB = re.compile(r"^[^|.!?]{1,60}(\|[^|.!?]{1,80})+$")  # `News|In Pictures`
 _PUBLISHED = re.compile(r"^Published\s+On\s+(.+)$", re.IGNORECASE)
 _BULLET = re.compile(r"^[•·▪‣◦*–-]\s+")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_CONTROL = CONTROL  # the one validator's set (reader/validate.py): C0, DEL, C1, surrogates
 
 
 class Kind(Enum):
@@ -75,7 +76,7 @@ def _classify(number: int, raw: str) -> Line:
                          line=number)
     bad = _CONTROL.search(text)
     if bad:
-        raise InputError(f"control character U+{ord(bad.group()):04X} in the text", line=number)
+        raise InputError(f"{describe(bad.group())} in the text", line=number)
     text = strip_html(text)
     if not text:
         return Line(number, "", Kind.BLANK)

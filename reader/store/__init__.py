@@ -39,9 +39,7 @@ def open_store(instance: str | Path, database_url: str | None = None) -> Store:
     if database_url.startswith("sqlite:///"):
         path = Path(database_url.removeprefix("sqlite:///")).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
-        store = SqliteStore(path)
-        store.migrate()
-        return store
+        return SqliteStore.open(path)
     scheme = database_url.split(":", 1)[0]
     raise ConfigError(f"{scheme}:// databases are not supported yet (only SQLite)",
                       key="database_url")

@@ -18,7 +18,7 @@ hold one connection per thread for the block's length.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
@@ -108,6 +108,12 @@ class Store(Protocol):
     def transaction(self) -> AbstractContextManager[Store]:
         """Every call of this thread inside the block is one transaction (see module doc)."""
 
+    def check(self, full: bool = False) -> list[str]:
+        """What is damaged in the stored library, in words (empty when whole): a quick check
+        at server start, a full one (``full``) for `reader check`. A database that checks
+        itself may return []. Opening a damaged or empty library raises
+        `reader.errors.LibraryError` naming it; it is never replaced."""
+
     # -- galleries and their items ---------------------------------------------------------
     def is_empty(self) -> bool: ...
     def list(self) -> list[Summary]: ...
@@ -164,6 +170,18 @@ class Store(Protocol):
                                blocked_until: float) -> None: ...
     def forget_sign_in_failures(self, before: float) -> None: ...
     def clear_sign_in_failures(self, keys: Sequence[str]) -> None: ...
+    def count_sign_in_attempt(self, keys: Sequence[str], now: float, forget_before: float,
+                              delay: Callable[[str, int], float]) -> float:
+        """Admit or refuse one sign-in attempt, in ONE transaction (the throttle's check and
+        count must not be separable, or simultaneous guesses all pass the check):
+
+        1. forget every count whose last failure is before ``forget_before``;
+        2. if any of ``keys`` is blocked past ``now``, count nothing and return the latest
+           ``blocked_until`` (the attempt is refused);
+        3. else count the attempt as a failure under every key: ``failures + 1``,
+           ``last_failure = now``, ``blocked_until = now + delay(key, failures + 1)`` (0.0
+           when that delay is 0: not blocked, whatever clock a later attempt read);
+           return 0.0 (admitted: the caller checks the password, and clears on success)."""
 
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,

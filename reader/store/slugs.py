@@ -9,6 +9,7 @@ from slugify import slugify
 
 from reader.errors import InputError
 from reader.model import Gallery
+from reader.validate import check_gallery_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
@@ -29,6 +30,9 @@ def check_gallery(gallery: Gallery) -> None:
     if not gallery.items:
         raise InputError("a gallery needs at least one photo", source=gallery.source,
                          field="items")
-    if gallery.slug is not None and not SLUG_RE.match(gallery.slug):
-        raise InputError(f"{gallery.slug!r} is not a slug (lower-case letters, digits and "
-                         "single hyphens)", source=gallery.source, field="slug")
+    if gallery.slug is not None and (len(gallery.slug) > SLUG_MAX
+                                     or not SLUG_RE.match(gallery.slug)):
+        shown = gallery.slug if len(gallery.slug) <= 40 else gallery.slug[:40] + "…"
+        raise InputError(f"{shown!r} is not a slug (at most {SLUG_MAX} lower-case letters, "
+                         "digits and single hyphens)", source=gallery.source, field="slug")
+    check_gallery_text(gallery)  # reader/validate.py: the one input validator

@@ -17,13 +17,14 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reader.errors import InputError, NotFound
+from reader.errors import InputError, LibraryError, NotFound
 from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.paging import Pager
 from reader.store.migrations import MIGRATIONS, statements
 from reader.store.protocol import LibraryPage, Summary
-from reader.store.slugs import check_gallery, make_slug
+from reader.store.slugs import SLUG_MAX, check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
+from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
 from reader.store.sqlite_search import SearchPart
 
 LIBRARY_FILE = "library.sqlite3"
@@ -54,10 +55,25 @@ class SqliteStore(AccountsPart, SearchPart):
     @classmethod
     def in_instance(cls, instance: str | Path) -> SqliteStore:
         folder = Path(instance)
-        folder.mkdir(parents=True, exist_ok=True)
-        store = cls(folder / LIBRARY_FILE)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise LibraryError(f"cannot make the instance folder ({e.strerror})",
+                               folder) from None
+        return cls.open(folder / LIBRARY_FILE)
+
+    @classmethod
+    def open(cls, path: str | Path) -> SqliteStore:
+        """The library at ``path``, made (private, whole) if there is none; an empty or
+        damaged file is refused with `LibraryError` (see `reader.store.sqlite_files`)."""
+        store = cls(path)
+        open_checked(store.path, lambda tmp: cls(tmp).migrate())
         store.migrate()
         return store
+
+    def check(self, full: bool = False) -> list[str]:
+        with self._read() as con:
+            return problems(con, full)
 
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -77,19 +93,21 @@ class SqliteStore(AccountsPart, SearchPart):
         if self._current() is not None:
             yield self
             return
-        con = self._connect()
-        try:
-            con.execute("BEGIN IMMEDIATE")
-            self._local.con = con
+        with translated(self.path):
+            con = self._connect()
             try:
-                yield self
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-            con.execute("COMMIT")
-        finally:
-            self._local.con = None
-            con.close()
+                con.execute("BEGIN IMMEDIATE")
+                self._local.con = con
+                try:
+                    yield self
+                except BaseException:
+                    if con.in_transaction:
+                        con.execute("ROLLBACK")
+                    raise
+                con.execute("COMMIT")
+            finally:
+                self._local.con = None
+                con.close()
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -97,11 +115,12 @@ class SqliteStore(AccountsPart, SearchPart):
         if con is not None:
             yield con
             return
-        con = self._connect()
-        try:
-            yield con
-        finally:
-            con.close()
+        with translated(self.path):
+            con = self._connect()
+            try:
+                yield con
+            finally:
+                con.close()
 
     @contextmanager
     def _snapshot(self) -> Iterator[sqlite3.Connection]:
@@ -138,6 +157,11 @@ class SqliteStore(AccountsPart, SearchPart):
                 for statement in statements(script):
                     con.execute(statement)
             con.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            missing = missing_tables(con)
+            if missing:
+                raise LibraryError(f"is at schema {len(MIGRATIONS)} but has no table "
+                                   f"{', '.join(missing)}: it was damaged; {ADVICE}",
+                                   self.path)
         return len(MIGRATIONS)
 
     # -- reading -------------------------------------------------------------------------
@@ -353,8 +377,8 @@ class SqliteStore(AccountsPart, SearchPart):
     def _free_slug(con: sqlite3.Connection, base: str) -> str:
         slug, n = base, 1
         while con.execute("SELECT 1 FROM galleries WHERE slug = ?", (slug,)).fetchone():
-            n += 1
-            slug = f"{base}-{n}"
+            n += 1  # the number fits within SLUG_MAX: the base gives way
+            slug = f"{base[:SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
         return slug
 
     def delete(self, slug: str) -> None:

@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from reader.store.protocol import User
 
@@ -92,3 +92,26 @@ class AccountsPart:
         with self._write() as con:
             con.execute(f"DELETE FROM sign_in_failures WHERE key IN ({_marks(len(keys))})",
                         keys)
+
+    def count_sign_in_attempt(self, keys: Sequence[str], now: float, forget_before: float,
+                              delay: Callable[[str, int], float]) -> float:
+        keys = list(keys)
+        with self._write() as con:  # BEGIN IMMEDIATE: one attempt at a time, check and count
+            con.execute("DELETE FROM sign_in_failures WHERE last_failure < ?",
+                        (forget_before,))
+            rows = {r["key"]: r for r in con.execute(
+                f"SELECT key, failures, blocked_until FROM sign_in_failures "
+                f"WHERE key IN ({_marks(len(keys))})", keys)}
+            until = max((r["blocked_until"] for r in rows.values()), default=0.0)
+            if until > now:
+                return float(until)
+            for key in keys:
+                failures = (rows[key]["failures"] if key in rows else 0) + 1
+                wait = delay(key, failures)
+                con.execute(
+                    "INSERT INTO sign_in_failures (key, failures, last_failure, blocked_until) "
+                    "VALUES (?,?,?,?) ON CONFLICT (key) DO UPDATE SET failures = excluded."
+                    "failures, last_failure = excluded.last_failure, "
+                    "blocked_until = excluded.blocked_until",
+                    (key, failures, now, now + wait if wait > 0 else 0.0))
+        return 0.0

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from reader.config import Config
+from reader.errors import LibraryError
 from reader.resources import static_dir, templates_dir
 from reader.store import open_store
 from reader.web.urls import ReaderFlask
@@ -31,12 +32,23 @@ def create_app(test_config: dict[str, Any] | None = None,
     app.json.sort_keys = False
     # Security: secret key, signed session cookies, CSRF, security headers, error pages. First,
     # so every blueprint and every response below is covered.
-    from reader.web import security
+    from reader.web import security, serving
 
+    serving.init_app(app)  # behind `proxy.count` reverse proxies: their client address, scheme
     security.init_app(app)
 
-    library = open_store(folder, config["database_url"])
+    library = open_store(folder, config["database_url"])  # an empty/damaged file: refused
+    damage = library.check()  # PRAGMA quick_check: a damaged page is found now, not mid-search
+    if damage:
+        raise LibraryError(f"is damaged ({damage[0]}); run `reader check` for what to do",
+                           library.where())
     app.extensions["library"] = library
+    from reader.images.spool import sweep
+
+    left = sweep(folder)  # what crashed uploads left in images/tmp
+    if left:
+        app.logger.warning("removed %d leftovers of interrupted imports from %s",
+                           len(left), folder / "images" / "tmp")
     if app.config["LOAD_SAMPLE_IF_EMPTY"] and library.is_empty():
         from reader.sample import load_sample
 

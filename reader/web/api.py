@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify
 
-from reader.document import gallery_document, summary_document
+from reader.document import gallery_document, public_document, summary_document
 from reader.web.context import gallery_or_404, library
 from reader.web.media import item_media
 
@@ -18,4 +18,8 @@ def galleries():
 
 @bp.get("/galleries/<slug>")
 def gallery(slug: str):
-    return jsonify(gallery_document(gallery_or_404(slug), item_media))
+    doc = gallery_document(gallery_or_404(slug), item_media)
+    from reader.web.auth import current_user
+
+    # Anonymous readers never see a server path (source, warnings); editors see it whole.
+    return jsonify(doc if current_user() is not None else public_document(doc))

@@ -4,9 +4,11 @@ The session cookie (see `reader.web.security`) carries the user's id and session
 are checked against the library on every request, so removing a user, changing a password or
 signing out ends the session even if a copy of the cookie survives somewhere.
 
-Sign-in is throttled per account and per client address (`reader.throttle`, counts kept in the
-library): after five wrong passwords in a row the form answers 429 with ``Retry-After`` and does
-not check passwords until the wait is over.
+Sign-in is throttled per (account, client address) and per address (`reader.throttle`, counts
+kept in the library; the policy is documented there): each attempt is admitted and counted in
+one transaction before its password is checked; a refused one answers 429 with ``Retry-After``.
+The client address is ``request.remote_addr``, the proxy's forwarded one when `reader serve`
+is told it runs behind proxies (``proxy.count``, `reader.web.proxy`).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from flask import (
     url_for,
 )
 
-from reader.throttle import Throttle, account_key, address_key
+from reader.throttle import Throttle
 from reader.users import PASSWORD_MAX, User, Users
 
 bp = Blueprint("auth", __name__)
@@ -83,6 +85,8 @@ def safe_next(target: str | None) -> str:
     default = url_for("editor.index")
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return default
+    if any(ord(ch) < 0x20 or ord(ch) == 0x7f for ch in target):  # CR/LF: no header splitting
+        return default
     parts = urlsplit(target)
     if parts.scheme or parts.netloc:
         return default
@@ -110,20 +114,20 @@ def sign_in():
         return render_template("editor/sign_in.html", errors=errors, name=name,
                                next=next_url), 400
 
-    keys = [account_key(name), address_key(request.remote_addr)]
-    wait = throttle().retry_after(keys)
-    if wait:
+    address = request.remote_addr
+    wait = throttle().admit(name, address)
+    if wait:  # refused before its password is looked at
         return _throttled(name, next_url, wait)
     user = users().authenticate(name, password)
     if user is None:
-        wait = throttle().failure(keys)
+        wait = throttle().retry_after(name, address)
         if wait:
             return _throttled(name, next_url, wait)
         errors["password"] = "The user name or password is wrong"
         return render_template("editor/sign_in.html", errors=errors, name=name,
                                next=next_url), 401
 
-    throttle().success(keys)
+    throttle().success(name, address)
     session.clear()  # a fresh session (and CSRF token) for the signed-in editor
     session.permanent = True
     session["uid"] = user.id

@@ -15,7 +15,7 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from reader.errors import ReaderError, SpeechError
+from reader.errors import LibraryError, ReaderError, SpeechError
 
 ERROR_TEXT = {
     400: ("The request could not be understood",
@@ -33,6 +33,10 @@ ERROR_TEXT = {
     503: ("Audio is unavailable", "This server cannot speak right now. Every word is still on "
                                   "the page; try the audio again later."),
 }
+
+# The library file is damaged, read-only or busy: the detail (and the file) is in the log.
+LIBRARY_TEXT = ("The library cannot be read right now; nothing was changed. The site's "
+                "operator can see why in the server's log. Try again later.")
 
 
 def _wants_json() -> bool:
@@ -82,7 +86,8 @@ def reader_error(e: ReaderError):
     if status >= 500:
         current_app.logger.error("%s %s: %s: %s", request.method, request.path,
                                  type(e).__name__, e)
-        message = ERROR_TEXT[503][1] if isinstance(e, SpeechError) else None
+        message = (ERROR_TEXT[503][1] if isinstance(e, SpeechError) else LIBRARY_TEXT
+                   if isinstance(e, LibraryError) else ERROR_TEXT[500][1])
         return error_response(status, e.title, message)
     return error_response(status, e.title, _sentence(str(e)))
 

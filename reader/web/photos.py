@@ -146,20 +146,21 @@ def view(slug: str, n: int):
 def import_zip_upload(data: bytes, filename: str) -> tuple[Gallery, dict]:
     """The editors' zip upload (reader/web/editor.py's ``zip_importer`` hook): the bytes are
     spooled into the instance folder and imported like `reader import photos.zip`."""
-    import tempfile
-
+    from reader.images.spool import spool_file
     from reader.importers.photos import load_photo_gallery
 
     instance = Path(current_app.instance_path)
-    spool = instance / "images" / "tmp"
-    spool.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=spool, suffix=".zip") as tmp:
-        tmp.write(data)
-        tmp.flush()
-        result = load_photo_gallery(tmp.name, instance=instance, jobs=1)
+    with spool_file(instance, data, ".zip") as tmp:  # locked while used; swept after a crash
+        result = load_photo_gallery(tmp, instance=instance, jobs=1, name=filename)
+
+    def named(text: str) -> str:  # the editor's file name, never the temporary one's path
+        return text.replace(str(tmp.resolve()), filename).replace(str(tmp), filename)
+
     if result.gallery is None:
         first = result.errors[0] if result.errors else InputError("no photos in the zip")
-        raise InputError(first.message, source=filename, field="file")
-    for e in result.errors:  # refused files: the rest of the gallery still imports
-        result.gallery.warnings.append(GalleryWarning(None, str(e)))
+        raise InputError(named(first.message), source=filename, field="file")
+    warnings = [GalleryWarning(w.line, named(w.message)) for w in result.gallery.warnings]
+    # refused files: the rest of the gallery still imports
+    warnings += [GalleryWarning(None, named(str(e))) for e in result.errors]
+    result.gallery.warnings = warnings
     return result.gallery, {"images": result.images}

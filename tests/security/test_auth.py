@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from reader.throttle import LIMIT, MAX_DELAY, account_key, address_key, delay_after
+from reader.throttle import (
+    ADDRESS_LIMIT,
+    LIMIT,
+    MAX_DELAY,
+    address_key,
+    delay_after,
+    pair_key,
+)
 from reader.users import Users
 from tests.security.conftest import EDITOR, PASSWORD, form_token, sign_in
 
@@ -136,27 +143,31 @@ def test_each_further_wrong_password_doubles_the_wait(client, editor, clock):
 
 
 def test_the_address_is_slowed_when_it_tries_many_accounts(client, editor, clock, app):
-    for i in range(LIMIT):
+    for i in range(ADDRESS_LIMIT):
         r = sign_in(client, name=f"guess{i}", password="wrong password")
     assert r.status_code == 429
     # A fresh account name from the same address is blocked too.
     assert sign_in(client).status_code == 429
     throttle = app.extensions["sign_in_throttle"]
-    assert throttle.failures(address_key("127.0.0.1")) == LIMIT
+    assert throttle.failures(address_key("127.0.0.1")) == ADDRESS_LIMIT
 
 
-def test_the_account_is_slowed_when_guessed_from_many_addresses(app, editor, clock):
-    def attempt(password: str, address: str):
-        c = app.test_client()
-        return c.post("/sign-in", data={"name": EDITOR, "password": password,
-                                        "csrf_token": form_token(c)},
-                      environ_base={"REMOTE_ADDR": address})
+def attempt(app, password: str, address: str, name: str = EDITOR):
+    c = app.test_client()
+    return c.post("/sign-in", data={"name": name, "password": password,
+                                    "csrf_token": form_token(c)},
+                  environ_base={"REMOTE_ADDR": address})
 
-    for i in range(LIMIT):
-        r = attempt("wrong password", f"10.0.0.{i + 1}")
-    assert r.status_code == 429
-    assert attempt(PASSWORD, "10.0.0.99").status_code == 429
-    assert app.extensions["sign_in_throttle"].failures(account_key(EDITOR)) == LIMIT
+
+def test_guesses_from_elsewhere_never_lock_the_owner_out(app, editor, clock):
+    """Finding 2: wrong passwords from other addresses block those addresses, never the
+    account: the owner's right password from their own address still signs in."""
+    for round_ in range(3):
+        for _ in range(LIMIT + 2):
+            attempt(app, "wrong password", f"10.0.{round_}.1")
+        assert attempt(app, "wrong password", f"10.0.{round_}.1").status_code == 429
+        clock.t += 60  # an attacker keeping it up, one guess a minute from each address
+    assert attempt(app, PASSWORD, "10.9.9.9").status_code == 302
 
 
 def test_a_right_password_clears_the_count(client, editor, clock, app):
@@ -164,8 +175,9 @@ def test_a_right_password_clears_the_count(client, editor, clock, app):
         sign_in(client, password=f"wrong {i}")
     assert sign_in(client).status_code == 302
     throttle = app.extensions["sign_in_throttle"]
-    assert throttle.failures(account_key(EDITOR)) == 0
-    assert throttle.failures(address_key("127.0.0.1")) == 0
+    assert throttle.failures(pair_key(EDITOR, "127.0.0.1")) == 0
+    # The address keeps its wrong passwords; the right one's own count is taken back.
+    assert throttle.failures(address_key("127.0.0.1")) == LIMIT - 1
 
 
 def test_the_throttle_survives_a_restart(instance, editor, app, client, clock):

@@ -222,7 +222,7 @@ def test_a_long_title_and_many_warnings_do_not_overflow_the_session(signed_in, l
     """Messages ride in the session cookie: they stay short, so the editor stays signed in."""
     import json
 
-    doc = {"title": "A very long title " * 200, "items": [{"caption": "A photo."}],
+    doc = {"title": "A very long title " * 27, "items": [{"caption": "A photo."}],  # ~500
            "warnings": [{"line": i, "message": "something odd " * 20} for i in range(40)]}
     r = post(signed_in, "/edit/import", {"file": (io.BytesIO(json.dumps(doc).encode()),
                                                    "doc.json")},

@@ -48,6 +48,9 @@ class MemoryStore:
     def where(self) -> str:
         return "memory"
 
+    def check(self, full: bool = False) -> list[str]:
+        return []
+
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self._lock:
@@ -257,6 +260,18 @@ class MemoryStore:
         with self.transaction():
             for k in keys:
                 self._s["failures"].pop(k, None)
+
+    def count_sign_in_attempt(self, keys, now, forget_before, delay) -> float:
+        with self.transaction():
+            self.forget_sign_in_failures(forget_before)
+            until = self.blocked_until(keys)
+            if until > now:
+                return until
+            for k in keys:
+                n = self.sign_in_failures(k) + 1
+                wait = delay(k, n)
+                self._s["failures"][k] = (n, now, now + wait if wait > 0 else 0.0)
+            return 0.0
 
     # -- search ----------------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,

@@ -164,6 +164,52 @@ def test_the_throttles_counts(store):
     assert store.sign_in_failures("account:ada") == 0
 
 
+def test_a_whole_library_checks_clean(store):
+    store.save(small("Kherson after the retreat", "/1"))
+    assert store.check() == [] and store.check(full=True) == []
+
+
+def test_a_sign_in_attempt_is_checked_and_counted_at_once(store):
+    def delay(key: str, failures: int) -> float:
+        return 30.0 if failures >= (2 if key == "pair" else 3) else 0.0
+
+    assert store.count_sign_in_attempt(["pair", "addr"], 100.0, 0.0, delay) == 0.0
+    assert store.sign_in_failures("pair") == 1 and store.sign_in_failures("addr") == 1
+    assert store.count_sign_in_attempt(["pair", "addr"], 101.0, 0.0, delay) == 0.0
+    # The second attempt was admitted but set the block: the third is refused, not counted.
+    assert store.count_sign_in_attempt(["pair", "addr"], 102.0, 0.0, delay) == 131.0
+    assert store.sign_in_failures("pair") == 2 and store.sign_in_failures("addr") == 2
+    # Another pair from the same address still gets in, and counts for the address.
+    assert store.count_sign_in_attempt(["other", "addr"], 103.0, 0.0, delay) == 0.0
+    assert store.blocked_until(["addr"]) == 133.0
+    # Counts last seen before forget_before are forgotten first.
+    assert store.count_sign_in_attempt(["pair", "addr"], 5000.0, 4000.0, delay) == 0.0
+    assert store.sign_in_failures("pair") == 1 and store.sign_in_failures("other") == 0
+
+
+def test_simultaneous_attempts_are_admitted_one_at_a_time(store):
+    """24 threads at once: exactly as many are admitted as the policy allows."""
+    import threading
+
+    def delay(key: str, failures: int) -> float:
+        return 60.0 if failures >= 5 else 0.0
+
+    admitted: list[float] = []
+    start = threading.Barrier(24)
+
+    def attempt():
+        start.wait()
+        admitted.append(store.count_sign_in_attempt(["k"], 100.0, 0.0, delay))
+
+    threads = [threading.Thread(target=attempt) for _ in range(24)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert admitted.count(0.0) == 5 and admitted.count(160.0) == 19
+    assert store.sign_in_failures("k") == 5
+
+
 # -- search ----------------------------------------------------------------------------------
 def test_search_every_word_prefixes_and_folded_accents(store):
     store.save(small("Kherson after the retreat", "/1", standfirst="A city freed.",
