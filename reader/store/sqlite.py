@@ -26,6 +26,7 @@ from reader.store.slugs import SLUG_MAX, check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
 from reader.store.sqlite_search import SearchPart
+from reader.store.sqlite_speech import SpeechChoicesPart
 
 LIBRARY_FILE = "library.sqlite3"
 BATCH_SIZE = 200  # galleries per transaction in save_many
@@ -38,7 +39,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SqliteStore(AccountsPart, SearchPart):
+class SqliteStore(AccountsPart, SearchPart, SpeechChoicesPart):
     """The galleries in one SQLite file. Cheap to create; connections are opened per call
     (or per `transaction()`), so one instance serves any number of threads."""
 
@@ -403,29 +404,3 @@ class SqliteStore(AccountsPart, SearchPart):
         """Remove an entry; False if there was none."""
         with self._write() as con:
             return con.execute("DELETE FROM lexicon WHERE word = ?", (word,)).rowcount > 0
-
-    # -- whether descriptions are spoken (speech, migration 6) ------------------------------
-    def describe_choices(self, slug: str) -> dict[str, bool]:
-        """The editors' choices for a gallery: '' → the gallery's, a description's key
-        (`reader.speech.script.description_key`) → that photo's. Absent: no choice."""
-        with self._read() as con:
-            rows = con.execute(
-                """SELECT d.alt_key, d.speak FROM speech_describe d
-                   JOIN galleries g ON g.id = d.gallery_id WHERE g.slug = ?""",
-                (slug,)).fetchall()
-        return {r["alt_key"]: bool(r["speak"]) for r in rows}
-
-    def set_describe(self, slug: str, alt_key: str, speak: bool | None) -> None:
-        """Choose for the gallery (``alt_key`` '') or one description; None clears it."""
-        with self._write() as con:
-            row = con.execute("SELECT id FROM galleries WHERE slug = ?", (slug,)).fetchone()
-            if row is None:
-                raise NotFound(slug)
-            if speak is None:
-                con.execute("DELETE FROM speech_describe WHERE gallery_id = ? AND alt_key = ?",
-                            (row["id"], alt_key))
-            else:
-                con.execute("""INSERT INTO speech_describe (gallery_id, alt_key, speak)
-                               VALUES (?,?,?) ON CONFLICT(gallery_id, alt_key)
-                               DO UPDATE SET speak=excluded.speak""",
-                            (row["id"], alt_key, int(speak)))

@@ -96,7 +96,8 @@ def problems(con: sqlite3.Connection, full: bool = False, limit: int = 20) -> li
     """What SQLite's own check finds wrong (``quick_check``, or ``integrity_check`` when
     ``full``); empty when the file is whole."""
     pragma = "integrity_check" if full else "quick_check"
-    rows = [r[0] for r in con.execute(f"PRAGMA {pragma}({limit})")]
+    # One line each: SQLite's own rows may span lines ("*** in database main ***\nPage 26…")
+    rows = [" ".join(r[0].split()) for r in con.execute(f"PRAGMA {pragma}({limit})")]
     found = [] if rows == ["ok"] else rows
     return found + [f"table {t} is missing" for t in missing_tables(con)]
 
