@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent / "reader"
 LAYERS = [
     ["reader.errors", "reader.model", "reader.paging", "reader.instance", "reader.resources"],
     ["reader.config"],
+    ["reader.media"],
     ["reader.images"],
     ["reader.importers"],
     ["reader.store"],

@@ -23,6 +23,7 @@ asks, which general EPUB libraries do not offer for Media Overlays.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import uuid
@@ -72,9 +73,9 @@ class Chapter:
     item: Item
     name: str  # "photo-001"
     image: StoredImage | None = None
-    image_path: Path | None = None
+    image_data: bytes | None = None
     image_size: tuple[int, int] | None = None
-    audio_path: Path | None = None
+    audio_data: bytes | None = None
     clips: list[Clip] = field(default_factory=list)
 
     @property
@@ -145,7 +146,7 @@ class Book:
         out = [f'<section id="photo-{n}" aria-labelledby="p{n}-heading">',
                f'<h1 id="p{n}-heading"{self.ui}>Photo {n} of {total}</h1>',
                "<figure>"]
-        if ch.image_path is not None:
+        if ch.image_data is not None:
             alt = item.alt if item.alt and item.alt != item.caption else ""
             w, h = ch.image_size
             ids["description"] = f"p{n}-image"
@@ -216,7 +217,7 @@ def smil(ch: Chapter) -> bytes:
 
 def accessibility(chapters: list[Chapter], has_audio: bool) -> list[tuple[str, str]]:
     """schema.org accessibility metadata, from what this book holds."""
-    images = [ch for ch in chapters if ch.image_path is not None]
+    images = [ch for ch in chapters if ch.image_data is not None]
     described = [ch for ch in images if ch.item.alt and ch.item.alt != ch.item.caption]
     modes = ["textual"] + (["visual"] if images else []) + (["auditory"] if has_audio else [])
     meta = [("schema:accessMode", m) for m in modes]
@@ -274,7 +275,7 @@ def package(book: Book, chapters: list[Chapter], has_audio: bool, modified: str)
         overlay = f' media-overlay="{ch.name}-mo"' if ch.clips else ""
         manifest.append(f'<item id="{ch.name}" href="{ch.name}.xhtml" '
                         f'media-type="application/xhtml+xml"{overlay}/>')
-        if ch.image_path is not None:
+        if ch.image_data is not None:
             manifest.append(f'<item id="{ch.name}-img" href="images/{ch.name}.jpg" '
                             'media-type="image/jpeg"/>')
         if ch.clips:
@@ -307,23 +308,21 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 # -- building -----------------------------------------------------------------------------
-def _image(store: ImageStore, record: StoredImage,
-           instance: str | Path) -> tuple[Path, tuple[int, int]]:
+def _image(store: ImageStore, record: StoredImage) -> tuple[bytes, tuple[int, int]]:
     """The photo's JPEG derivative (made again from the original if it went missing)."""
+    from reader.images.pipeline import rebuild
+
     widths = derivative_widths(record.width)
     w = max([v for v in widths if v <= IMAGE_WIDTH] or widths[:1])
-    path = store.derived_dir(record.key) / f"{w}.jpg"
-    if not path.exists():
-        from reader.images.pipeline import PhotoTask, process_photo
-
-        original = store.original_path(record.key)
-        if original.exists():
-            store.manifest_path(record.key).unlink(missing_ok=True)
-            process_photo(PhotoTask(str(original), record.key, str(instance)))
-    if not path.exists():
+    name = store.derived_name(record.key, f"{w}.jpg")
+    if not store.media.exists(name):
+        rebuild(store, record.key)
+    try:
+        data = store.media.get(name)
+    except FileNotFoundError:
         raise EpubError(f"photo {record.name or record.key}: its image file is missing and "
-                        "its original is not in the library")
-    return path, (w, scaled_height(record.width, record.height, w))
+                        "its original is not in the library") from None
+    return data, (w, scaled_height(record.width, record.height, w))
 
 
 def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str | Path,
@@ -351,7 +350,7 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         record = images.get(item.image) if item.image else None
         if record is not None:
             ch.image = record
-            ch.image_path, ch.image_size = _image(store, record, instance)
+            ch.image_data, ch.image_size = _image(store, record)
         chapters.append(ch)
     documents = {}
     for ch in chapters:
@@ -362,9 +361,9 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         if not parts:
             continue
         u = speech.utterance(gallery, ch.item, settings)
-        ch.audio_path = speech.file(u, "mp3")
-        length = wav_seconds(speech.file(u, "wav"))
-        cues = read_cues(speech.file(u, "vtt").read_text(encoding="utf-8"))
+        ch.audio_data = speech.read(u, "mp3")
+        length = wav_seconds(io.BytesIO(speech.read(u, "wav")))
+        cues = read_cues(speech.read(u, "vtt").decode("utf-8"))
         ids.setdefault("description", ids["all"])
         ch.clips = overlay_clips(ch.item, parts, cues, length, ids)
     has_audio = any(ch.clips for ch in chapters)
@@ -390,11 +389,11 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
             put("EPUB/title.xhtml", book.title_page(total, has_audio))
             for ch in chapters:
                 put(f"EPUB/{ch.name}.xhtml", documents[ch.name])
-                if ch.image_path is not None:
-                    put(f"EPUB/images/{ch.name}.jpg", ch.image_path.read_bytes(), False)
+                if ch.image_data is not None:
+                    put(f"EPUB/images/{ch.name}.jpg", ch.image_data, False)
                 if ch.clips:
                     put(f"EPUB/{ch.name}.smil", smil(ch))
-                    put(f"EPUB/audio/{ch.name}.mp3", ch.audio_path.read_bytes(), False)
+                    put(f"EPUB/audio/{ch.name}.mp3", ch.audio_data, False)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:

@@ -35,6 +35,13 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     security.init_app(app)
 
+    # Media: where photos, audio and exports are kept (folder or bucket, with the quota),
+    # and how fast each client may have new ones made.
+    from reader.web import admission, media_files
+
+    media_files.init_app(app)
+    admission.init_app(app)
+
     library = open_store(folder, config["database_url"])
     app.extensions["library"] = library
     if app.config["LOAD_SAMPLE_IF_EMPTY"] and library.is_empty():
