@@ -114,7 +114,7 @@ SETTINGS: list[Setting] = [
             _between(0, 2**24)),
     Setting("media.min_free_mib", 64, int, "writes are refused (507) when the media disk has "
             "less free than this, so readers keep working", _between(0, 2**20)),
-    Setting("media.render_rate", "30/minute", str, "audio and exports each client may have "
+    Setting("media.render_rate", "60/minute", str, "audio and exports each client may have "
             "made, beyond the defaults (empty: no limit; 429 beyond it)", _rate),
     Setting("serve.host", "127.0.0.1", str, "address `reader serve` listens on"),
     Setting("serve.port", 5000, int, "port `reader serve` listens on", _between(0, 65535)),
