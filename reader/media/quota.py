@@ -131,16 +131,22 @@ class BoundedMedia:
         return freed
 
     # -- the MediaStore interface ----------------------------------------------------------------
+    def check_room(self, size: int = 0, name: str = "") -> None:
+        """Raise `MediaFull` unless ``size`` more bytes fit above the free-space floor (after
+        evicting re-creatable files if ``name`` is one)."""
+        free = self.inner.free_bytes()
+        if free is None or free - size > self.min_free:
+            return
+        if not name or evictable(name):  # make room from the cache first
+            self.shrink(self.used() - (self.min_free + size - free) - 1)
+            free = self.inner.free_bytes()
+        if free is not None and free - size <= self.min_free:
+            raise MediaFull(f"the disk holding {self.description} is nearly full "
+                            f"({free // 2**20} MiB free)")
+
     def put(self, name: str, data: Data, pinned: bool = False) -> int:
         size_known = len(data) if isinstance(data, bytes | bytearray) else 0
-        free = self.inner.free_bytes()
-        if free is not None and free - size_known < self.min_free:
-            if evictable(name):  # make room from the cache first
-                self.shrink(self.used() - (self.min_free + size_known - free))
-                free = self.inner.free_bytes()
-            if free is None or free - size_known < self.min_free:
-                raise MediaFull(f"the disk holding {self.description} is nearly full "
-                                f"({free // 2**20 if free else 0} MiB free)")
+        self.check_room(size_known, name)
         if evictable(name):
             self.evict(room=size_known)
         with self._lock:

@@ -57,7 +57,17 @@ class SqliteStore(AccountsPart, SearchPart):
         folder.mkdir(parents=True, exist_ok=True)
         store = cls(folder / LIBRARY_FILE)
         store.migrate()
+        store.keep_open()
         return store
+
+    def keep_open(self) -> None:
+        """Hold one idle connection for the store's life. In WAL mode SQLite deletes the
+        ``-wal`` and ``-shm`` files when the last connection closes, and the next reader must
+        create them again: on a full disk it cannot, and every page failed ("disk I/O error").
+        With them kept, readers read on a full disk; only writes fail (issue 15)."""
+        if getattr(self, "_keeper", None) is None:
+            self._keeper = self._connect()
+            self._keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

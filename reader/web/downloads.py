@@ -80,6 +80,7 @@ def _built(slug: str, kind: str, suffix: str, build):
             too_many = refused()
             if too_many:
                 return too_many
+            store.check_room(name=name)  # 507 before the work, not after it
             with tempfile.TemporaryDirectory(prefix="reader-export-") as tmp:
                 path = Path(tmp) / f"export{suffix}"
                 build(path)
