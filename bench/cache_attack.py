@@ -91,10 +91,14 @@ class Attack:
         if not self.samples:
             print("cache size: not measured (a server of another instance folder)")
             return True
-        peak = max(self.samples)
+        # What was there before the attack (the derivatives, the default audio the readers
+        # asked for: pinned, outside the quota) is the base; what the attack adds must stay
+        # within the quota.
+        start, peak = self.samples[0], max(self.samples)
         quota = quota_mib * 2**20 if quota_mib else None
-        under = quota is None or peak <= quota
-        print(f"cache size: start {self.samples[0] / 2**20:.1f} MiB, peak {peak / 2**20:.1f} "
-              f"MiB, end {self.samples[-1] / 2**20:.1f} MiB; quota "
+        under = quota is None or peak - start <= quota
+        print(f"cache size: before the attack {start / 2**20:.1f} MiB, peak "
+              f"{peak / 2**20:.1f} MiB, end {self.samples[-1] / 2**20:.1f} MiB; growth "
+              f"{(peak - start) / 2**20:.1f} MiB against a quota of "
               + (f"{quota_mib} MiB: {'UNDER' if under else 'OVER'} quota" if quota else "none"))
         return under

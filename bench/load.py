@@ -209,6 +209,12 @@ def under_attack(args, base: str, urls: dict[str, list[str]], baseline: Results,
     for t in readers + attackers:
         t.join(args.attack + 120)
     under = attack.report(args.quota_mib if tmp is not None else None)
+    if tmp is not None:
+        log = (Path(tmp.name) / "server.log").read_text(errors="replace").splitlines()
+        failures = [line for line in log if line.startswith(("ERROR", "Traceback"))
+                    or "Error:" in line]
+        for line in failures[:8]:
+            print("server:", line[:200])
     every = [x for k, v in results.latency.items() for x in v]
     before = [x for k, v in baseline.latency.items() for x in v]
     errors = sum(len(v) for v in results.errors.values())

@@ -2,8 +2,9 @@
 
 Only re-creatable files count and can be evicted (`base.EVICTABLE`: audio, exports,
 derivatives); originals are never evicted. A file stored ``pinned`` (the pre-built audio of
-the configured default voice and rate) is never evicted either. A file being streamed to a
-client in this process is never evicted while it streams.
+the configured default voice and rate) is never evicted either, and does not count: like the
+originals, it grows with the library, not with what clients ask for. A file being streamed to
+a client in this process is never evicted while it streams.
 
 Sizes and last-access times live in a small SQLite index (``media-index.sqlite3`` in the
 instance folder), so the quota needs no directory walk and works the same on a bucket, where
@@ -74,9 +75,11 @@ class BoundedMedia:
         return len(rows)
 
     def used(self) -> int:
-        """Bytes of re-creatable files, as the index knows them."""
+        """Bytes of re-creatable files under the quota (pinned ones are not: like the
+        originals they grow with the library, not with requests), as the index knows them."""
         with self._db() as db:
-            return db.execute("SELECT coalesce(sum(size), 0) FROM media").fetchone()[0]
+            return db.execute("SELECT coalesce(sum(size), 0) FROM media WHERE pinned = 0"
+                              ).fetchone()[0]
 
     def _record(self, name: str, size: int, pinned: bool) -> None:
         with self._db() as db:
@@ -109,7 +112,8 @@ class BoundedMedia:
         or nothing more may go; returns the bytes freed."""
         freed = 0
         with self._lock, self._db() as db:
-            used = db.execute("SELECT coalesce(sum(size), 0) FROM media").fetchone()[0]
+            used = db.execute("SELECT coalesce(sum(size), 0) FROM media WHERE pinned = 0"
+                              ).fetchone()[0]
             if used <= target:
                 return 0
             rows = db.execute("SELECT name, size FROM media WHERE pinned = 0 "
