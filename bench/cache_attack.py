@@ -48,6 +48,17 @@ class Attack:
             rng.choice(self.audio) if self.audio else f"/audio/{slug}/1.mp3",
             f"/listen/{slug}/1.mp3", f"/g/{slug}/site.zip", f"/g/{slug}/book.epub"])
 
+    def prebuild(self) -> None:
+        """What the configured defaults make (the site.zip of each gallery renders every
+        default clip), as `reader audio build` would have: pinned, outside the quota, so the
+        attack's growth is what the quota must bound."""
+        u = urlsplit(self.base)
+        for slug in self.slugs:
+            con = http.client.HTTPConnection(u.hostname, u.port, timeout=600)
+            con.request("GET", f"/g/{slug}/site.zip")
+            con.getresponse().read()
+            con.close()
+
     def client(self, seed: int, deadline: float) -> None:
         rng = random.Random(seed)
         u = urlsplit(self.base)
@@ -61,13 +72,17 @@ class Attack:
                 r = con.getresponse()
                 body = r.read()
                 status: int | str = r.status
+                if r.getheader("X-Speech-Cache") == "miss" or (
+                        r.status == 200 and "zip" not in path and "epub" not in path
+                        and r.getheader("X-Speech-Cache") is None):
+                    status = f"{r.status} new"
             except (OSError, http.client.HTTPException) as e:
                 status, body = type(e).__name__, b""
                 con.close()
                 con = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
             with self.lock:
                 self.statuses[status] += 1
-                self.written += len(body) if status == 200 else 0
+                self.written += len(body) if str(status).startswith("200") else 0
         con.close()
 
     def sampler(self, deadline: float) -> None:
@@ -86,14 +101,14 @@ class Attack:
 
     def report(self, quota_mib: int | None) -> bool:
         """Prints the attack's outcome; True when the cache stayed under the quota."""
-        print(f"\ncache-fill attack: {sum(self.statuses.values())} requests, statuses "
+        print(f"\ncache-fill attack: {sum(self.statuses.values())} requests "
+              f"({self.written / 2**20:.1f} MiB sent back; '200 new': a new render), statuses "
               + ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items(), key=str)))
         if not self.samples:
             print("cache size: not measured (a server of another instance folder)")
             return True
-        # What was there before the attack (the derivatives, the default audio the readers
-        # asked for: pinned, outside the quota) is the base; what the attack adds must stay
-        # within the quota.
+        # What was there before the attack (the derivatives, the default audio: pinned,
+        # outside the quota) is the base; what the attack adds must stay within the quota.
         start, peak = self.samples[0], max(self.samples)
         quota = quota_mib * 2**20 if quota_mib else None
         under = quota is None or peak - start <= quota

@@ -198,6 +198,7 @@ def under_attack(args, base: str, urls: dict[str, list[str]], baseline: Results,
 
     instance = Path(tmp.name) / "instance" if tmp is not None else None
     attack = Attack(base, urls, instance)
+    attack.prebuild()  # the defaults (pinned, outside the quota) are made before sampling
     results = Results()
     deadline = time.monotonic() + args.attack
     attackers = attack.run(args.attackers, args.attack)

@@ -315,14 +315,14 @@ def _image(store: ImageStore, record: StoredImage) -> tuple[bytes, tuple[int, in
     widths = derivative_widths(record.width)
     w = max([v for v in widths if v <= IMAGE_WIDTH] or widths[:1])
     name = store.derived_name(record.key, f"{w}.jpg")
-    if not store.media.exists(name):
-        rebuild(store, record.key)
-    try:
-        data = store.media.get(name)
-    except FileNotFoundError:
-        raise EpubError(f"photo {record.name or record.key}: its image file is missing and "
-                        "its original is not in the library") from None
-    return data, (w, scaled_height(record.width, record.height, w))
+    for _attempt in range(3):  # a busy cache's quota may evict it again before it is read
+        try:
+            return store.media.get(name), (w, scaled_height(record.width, record.height, w))
+        except FileNotFoundError:
+            if not rebuild(store, record.key):
+                break
+    raise EpubError(f"photo {record.name or record.key}: its image file is missing and "
+                    "its original is not in the library")
 
 
 def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str | Path,
