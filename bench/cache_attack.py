@@ -72,9 +72,7 @@ class Attack:
                 r = con.getresponse()
                 body = r.read()
                 status: int | str = r.status
-                if r.getheader("X-Speech-Cache") == "miss" or (
-                        r.status == 200 and "zip" not in path and "epub" not in path
-                        and r.getheader("X-Speech-Cache") is None):
+                if r.getheader("X-Speech-Cache") == "miss":
                     status = f"{r.status} new"
             except (OSError, http.client.HTTPException) as e:
                 status, body = type(e).__name__, b""
@@ -102,7 +100,8 @@ class Attack:
     def report(self, quota_mib: int | None) -> bool:
         """Prints the attack's outcome; True when the cache stayed under the quota."""
         print(f"\ncache-fill attack: {sum(self.statuses.values())} requests "
-              f"({self.written / 2**20:.1f} MiB sent back; '200 new': a new render), statuses "
+              f"({self.written / 2**20:.1f} MiB sent back; '200 new': an audio render), "
+              "statuses "
               + ", ".join(f"{k}: {v}" for k, v in sorted(self.statuses.items(), key=str)))
         if not self.samples:
             print("cache size: not measured (a server of another instance folder)")
