@@ -189,13 +189,7 @@ class BoundedMedia:
             self._release(name)
             raise
         self._touch(name)
-        return self._streaming(name, stream)
-
-    def _streaming(self, name: str, stream: Iterator[bytes]) -> Iterator[bytes]:
-        try:
-            yield from stream
-        finally:
-            self._release(name)
+        return _Streaming(stream, lambda: self._release(name))
 
     def _release(self, name: str) -> None:
         with self._lock:
@@ -229,3 +223,29 @@ class BoundedMedia:
 
     def free_bytes(self) -> int | None:
         return self.inner.free_bytes()
+
+
+class _Streaming:
+    """An iterator over a stored file's chunks that marks the file idle again when it ends
+    or is closed, even if it was never started (a HEAD request, a client gone at once)."""
+
+    def __init__(self, stream: Iterator[bytes], done):
+        self._stream, self._done = stream, done
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> bytes:
+        try:
+            return next(self._stream)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        done, self._done = self._done, None
+        if done is not None:
+            close = getattr(self._stream, "close", None)
+            if close:
+                close()
+            done()

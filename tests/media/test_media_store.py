@@ -114,3 +114,14 @@ def test_a_write_below_the_free_space_floor_is_refused_whole(instance):
         store.put("audio/ab/x.mp3", b"x" * 100)
     assert not store.exists("audio/ab/x.mp3")
     assert MediaFull("").status == 507
+
+
+def test_a_stream_closed_before_it_starts_leaves_the_file_evictable(media_url, instance):
+    store = bounded(media_url, instance, quota=500)
+    store.put("audio/ab/head.mp3", b"h" * 400)
+    stream = store.open_range("audio/ab/head.mp3")  # e.g. a HEAD request: never read
+    assert store.busy("audio/ab/head.mp3")
+    stream.close()
+    assert not store.busy("audio/ab/head.mp3")
+    store.put("audio/ab/next.mp3", b"n" * 400)
+    assert not store.exists("audio/ab/head.mp3")
