@@ -164,8 +164,7 @@ class BoundedMedia:
                     self.inner.delete(name)
                     raise MediaFull(f"could not record {name}: {e}") from None
         finally:
-            with self._lock:
-                self._busy[name] -= 1
+            self._release(name)
         if evictable(name):
             self.evict()
         return size

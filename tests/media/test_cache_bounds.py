@@ -51,6 +51,7 @@ def test_a_cache_fill_stays_under_the_quota_and_keeps_the_defaults(media_url, in
         at_rate(client, rate)
         r = client.get(f"/audio/{slug}/1.mp3")
         assert r.status_code == 200 and r.headers["X-Speech-Cache"] == "miss"
+        assert len(r.data) > 1000  # received whole: the file is no longer being served
         assert stored_bytes(store, "audio/") - pinned <= quota
     assert store.evicted > 0
     assert default_names <= {n for n, _ in store.names("audio/")}  # never evicted
