@@ -65,7 +65,7 @@ class Attack:
         con = http.client.HTTPConnection(u.hostname, u.port, timeout=60)
         while time.monotonic() < deadline:
             cookie = (f"reader_settings=speech_rate={rng.randint(80, 450)}"
-                      f"%26speech_describe={rng.choice(['on', 'off'])}")
+                      f"&speech_describe={rng.choice(['on', 'off'])}")
             path = self.targets(rng).split("?")[0]
             try:
                 con.request("GET", path, headers={"Cookie": cookie})
