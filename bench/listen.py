@@ -81,8 +81,8 @@ def main() -> None:
         floor = best_of(args.repeat, lambda: lameenc_alone(bytes(pcm), rate))
         data, chapters = gallery_mp3(gallery.title, None, wavs)
         key = gallery_key([u.key("wav") for _, u in utterances])
-        path = speech.cache.put(key, "mp3", data)
-        cached = best_of(args.repeat, path.read_bytes)
+        speech.cache.put(key, "mp3", data)
+        cached = best_of(args.repeat, lambda: speech.cache.read(key, "mp3"))
         speech.close()
     load_after = os.getloadavg()
 

@@ -10,6 +10,12 @@ file (the stylesheet) is mixed into the same loop as the baseline: it goes throu
 server, threads and network path but no app work beyond routing, so "x static" says what the
 app itself costs under the same load, in the same run.
 
+Then (--attack seconds, default 30; 0 skips it) the same readers run again beside the
+cache-fill attack of bench/cache_attack.py: clients asking for audio and downloads with a new
+speech setting each time. It reports the readers' p50/p99 under attack beside the first phase
+(the baseline, same run), the attack's statuses (429s: the render rate at work) and the
+cache's size against the quota (own server: --quota-mib, default 16).
+
 Bounded: only 127.0.0.1/localhost/::1; every thread stops at the deadline (and after
 --max-requests each); every request has a timeout. Prints a table of count, errors and
 p50/p90/p99/max latency per kind, with the p50 of one reader alone on the same server just
@@ -47,7 +53,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(instance: Path, threads: int, imports: list[str]) -> tuple[str, subprocess.Popen]:
+def start_server(instance: Path, threads: int, imports: list[str],
+                 quota_mib: int = 16) -> tuple[str, subprocess.Popen]:
     reader = str(Path(sys.executable).parent / "reader")
     if imports:
         subprocess.run([reader, "--instance", str(instance), "import", *imports],
@@ -58,7 +65,8 @@ def start_server(instance: Path, threads: int, imports: list[str]) -> tuple[str,
     log = open(instance.parent / "server.log", "w")  # noqa: SIM115 (closed with the folder)
     proc = subprocess.Popen([reader, "--instance", str(instance), "serve", "--host",
                              "127.0.0.1", "--port", str(port), "--threads", str(threads)],
-                            stdout=log, stderr=subprocess.STDOUT, text=True)
+                            stdout=log, stderr=subprocess.STDOUT, text=True,
+                            env={**os.environ, "READER_MEDIA_QUOTA_MIB": str(quota_mib)})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -183,6 +191,43 @@ def report(results: Results, elapsed: float, users: int, load: tuple,
     return 0 if errors == 0 else 1
 
 
+def under_attack(args, base: str, urls: dict[str, list[str]], baseline: Results,
+                 tmp) -> int:
+    """The readers again, beside the cache-fill attack: their p99 against the baseline."""
+    from cache_attack import Attack
+
+    instance = Path(tmp.name) / "instance" if tmp is not None else None
+    attack = Attack(base, urls, instance)
+    attack.prebuild()  # the defaults (pinned, outside the quota) are made before sampling
+    results = Results()
+    deadline = time.monotonic() + args.attack
+    attackers = attack.run(args.attackers, args.attack)
+    readers = [threading.Thread(target=reader_loop, daemon=True,
+                                args=(base, urls, deadline, args.max_requests, results, 500 + i))
+               for i in range(args.users)]
+    for t in readers:
+        t.start()
+    for t in readers + attackers:
+        t.join(args.attack + 120)
+    under = attack.report(args.quota_mib if tmp is not None else None)
+    if tmp is not None:
+        log = (Path(tmp.name) / "server.log").read_text(errors="replace").splitlines()
+        failures = [line for line in log if line.startswith(("ERROR", "Traceback"))
+                    or "Error:" in line]
+        for line in failures[:8]:
+            print("server:", line[:200])
+    every = [x for k, v in results.latency.items() for x in v]
+    before = [x for k, v in baseline.latency.items() for x in v]
+    errors = sum(len(v) for v in results.errors.values())
+    print(f"readers under attack: {len(every)} requests, {errors} errors; p50 "
+          f"{pct(every, 50) * 1e3:.1f} ms, p99 {pct(every, 99) * 1e3:.1f} ms "
+          f"(baseline this run: p50 {pct(before, 50) * 1e3:.1f} ms, "
+          f"p99 {pct(before, 99) * 1e3:.1f} ms; x{pct(every, 99) / pct(before, 99):.2f} at p99)")
+    print("RESULT (attack):", "cache under quota" if under else "cache OVER quota",
+          "and readers unharmed" if errors == 0 else f"and {errors} reader errors")
+    return 0 if under and errors == 0 else 1
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--users", type=int, default=50)
@@ -194,6 +239,10 @@ def main() -> int:
     ap.add_argument("--max-requests", type=int, default=200_000, help="per reader")
     ap.add_argument("--alone", type=float, default=5.0,
                     help="seconds of one reader alone first (the unloaded baseline)")
+    ap.add_argument("--attack", type=float, default=30.0,
+                    help="seconds of the cache-fill attack beside the readers (0: none)")
+    ap.add_argument("--attackers", type=int, default=4, help="attacking clients")
+    ap.add_argument("--quota-mib", type=int, default=16, help="own server's media quota")
     args = ap.parse_args()
     if not 1 <= args.users <= 500 or not 0 < args.duration <= 600:
         ap.error("--users 1..500 and --duration up to 600 s")
@@ -206,7 +255,8 @@ def main() -> int:
         base = args.url.rstrip("/")
     else:
         tmp = tempfile.TemporaryDirectory(prefix="reader-load-")
-        base, proc = start_server(Path(tmp.name) / "instance", args.threads, args.imports)
+        base, proc = start_server(Path(tmp.name) / "instance", args.threads, args.imports,
+                                  args.quota_mib)
     try:
         urls = discover(base)
         print(f"server {base}; " + ", ".join(f"{k}: {len(v)} urls" for k, v in urls.items()))
@@ -233,6 +283,8 @@ def main() -> int:
                      if "Task queue depth is" in w]
             print(f"waitress queue warnings: {len(depth)}"
                   + (f" (deepest queue {max(depth)})" if depth else ""))
+        if args.attack > 0:
+            status = max(status, under_attack(args, base, urls, results, tmp))
         return status
     finally:
         if proc is not None:

@@ -57,9 +57,21 @@ def _database_url(url: str) -> str | None:
 def _media_url(url: str) -> str | None:
     if not url:
         return None
-    if url.startswith("s3://"):
-        return "S3 storage is not supported yet; leave it empty for the instance folder"
-    return "must be empty (the instance folder)"
+    if url.startswith("s3://") and len(url) > len("s3://") and not url[5:].startswith("/"):
+        return None
+    return "must be empty (the instance folder) or s3://BUCKET/PREFIX"
+
+
+def _rate(text: str) -> str | None:
+    if not text:
+        return None
+    from limits import parse_many
+
+    try:
+        parse_many(text)
+    except ValueError:
+        return "must be empty (no limit) or a rate such as '30/minute' or '5/second;100/hour'"
+    return None
 
 
 def _speeds(values: list[str]) -> str | None:
@@ -76,7 +88,7 @@ SETTINGS: list[Setting] = [
     Setting("database_url", "", str, "the library's database: empty for the SQLite file in "
             "the instance folder, or sqlite:///PATH", _database_url),
     Setting("media_url", "", str, "where photos, audio and exports live: empty for the "
-            "instance folder", _media_url),
+            "instance folder, or s3://BUCKET/PREFIX", _media_url),
     Setting("library.load_sample", True, bool, "load the sample gallery into an empty library "
             "when the web app starts"),
     Setting("limits.max_upload_mib", 32, int, "largest upload an editor may send, in MiB",
@@ -96,6 +108,14 @@ SETTINGS: list[Setting] = [
             "first listener does not wait"),
     Setting("listen.speeds", ["0.5", "0.75", "1", "1.25", "1.5", "1.75", "2", "2.5", "3"],
             list, "playback speeds the players offer", _speeds),
+    # media: the bounded cache of re-creatable files (audio, exports, derivatives)
+    Setting("media.quota_mib", 2048, int, "most MiB of re-creatable media (audio, exports, "
+            "derivatives) kept; least recently used go first (0: no limit)",
+            _between(0, 2**24)),
+    Setting("media.min_free_mib", 64, int, "writes are refused (507) when the media disk has "
+            "less free than this, so readers keep working", _between(0, 2**20)),
+    Setting("media.render_rate", "60/minute", str, "audio and exports each client may have "
+            "made, beyond the defaults (empty: no limit; 429 beyond it)", _rate),
     Setting("serve.host", "127.0.0.1", str, "address `reader serve` listens on"),
     Setting("serve.port", 5000, int, "port `reader serve` listens on", _between(0, 65535)),
     Setting("serve.threads", 8, int, "request threads of `reader serve`", _between(1, 256)),
@@ -227,6 +247,10 @@ class Config:
             "SPEECH_WARM": v["speech.warm"],
             "LISTEN_SPEEDS": tuple(v["listen.speeds"]),
             "PROXY_COUNT": v["proxy.count"],
+            "MEDIA_URL": v["media_url"],
+            "MEDIA_QUOTA_BYTES": v["media.quota_mib"] * 2**20,
+            "MEDIA_MIN_FREE_BYTES": v["media.min_free_mib"] * 2**20,
+            "MEDIA_RENDER_RATE": v["media.render_rate"],
         }
 
 

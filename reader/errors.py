@@ -17,8 +17,9 @@ modules raise these (or their own subclasses of them) and never invent a paralle
     │   ├── RenderError         a rendering failed (after its retry)
     │   ├── WorkerDied          the engine's process died or hung mid-job (retried)
     │   └── TextError           nothing that can be spoken (404: there is no audio here)
-    └── ExportError       an export could not be made
-        └── EpubError
+    ├── ExportError       an export could not be made
+    │   └── EpubError
+    └── MediaFull         no room to store a file (507): readers are unaffected
 """
 
 from __future__ import annotations
@@ -144,3 +145,11 @@ class ExportError(ReaderError):
 
 class EpubError(ExportError):
     """The EPUB could not be made."""
+
+
+class MediaFull(ReaderError):
+    """No room to store a file: the disk is (nearly) full. Nothing half-written is left;
+    everything already stored is still served."""
+
+    status = 507
+    title = "No room to make this now"

@@ -35,7 +35,10 @@ def test_defaults_then_file_then_environment(instance):
     ("", {"READER_SERVE_PORT": "eighty"}, "READER_SERVE_PORT: serve.port"),
     ("", {"READER_SPEECH_WARM": "maybe"}, "speech.warm: must be true or false"),
     ("", {"READER_DATABASE_URL": "postgresql://db/reader"}, "not supported yet"),
-    ("", {"READER_MEDIA_URL": "s3://bucket/prefix"}, "not supported yet"),
+    ("", {"READER_MEDIA_URL": "ftp://bucket/prefix"}, "media_url: must be empty"),
+    ("", {"READER_MEDIA_URL": "s3://"}, "s3://BUCKET/PREFIX"),
+    ("", {"READER_MEDIA_RENDER_RATE": "lots"}, "media.render_rate: must be empty"),
+    ("[media]\nquota_mib = -1\n", {}, "media.quota_mib: must be from 0"),
     ("[listen]\nspeeds = ['1', 'fast']\n", {}, "listen.speeds"),
 ])
 def test_a_bad_value_stops_with_a_message_naming_the_key(instance, toml, env, words):

@@ -22,6 +22,7 @@ LAYERS = [
     ["reader.errors", "reader.model", "reader.paging", "reader.instance", "reader.resources",
      "reader.i18n", "reader.validate"],
     ["reader.config"],
+    ["reader.media"],
     ["reader.images"],
     ["reader.importers"],
     ["reader.store"],

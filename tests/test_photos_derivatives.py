@@ -10,7 +10,7 @@ from pathlib import Path
 
 from PIL import Image, ImageCms
 
-from reader.images.derivatives import build_extra, derivative_widths, draft_size
+from reader.images.derivatives import EXTRAS, build_extra, derivative_widths, draft_size
 from reader.images.pipeline import PhotoTask, process_many, process_photo
 from reader.images.storage import ImageStore
 from tests import photofiles as pf
@@ -52,8 +52,9 @@ def test_no_derivative_carries_exif_gps_xmp_iptc_icc_or_comment(tmp_path, instan
     assert all(m in src.read_bytes() for m in (b"GPS", b"Exif", b"8BIM", b"ICC_PROFILE"))
     out = process_photo(PhotoTask(str(src), src.name, str(instance)))
     store = ImageStore(instance)
-    files = [*store.derived_dir(out.key).glob("*.jpg"), *store.derived_dir(out.key).glob("*.webp"),
-             build_extra(store, out.key, "full"), build_extra(store, out.key, "contrast")]
+    folder = store.derived_dir(out.key)
+    files = [*folder.glob("*.jpg"), *folder.glob("*.webp")]
+    files += [store.media.local_path(build_extra(store, out.key, k)) for k in EXTRAS]
     assert len(files) == 8
     for f in files:
         data = f.read_bytes()
@@ -131,8 +132,10 @@ def test_enhanced_contrast_rendering_has_more_contrast(tmp_path, instance):
     src.write_bytes(pf.png(flat))
     out = process_photo(PhotoTask(str(src), src.name, str(instance)))
     store = ImageStore(instance)
-    plain = Image.open(build_extra(store, out.key, "full")).convert("L")
-    strong = Image.open(build_extra(store, out.key, "contrast")).convert("L")
+    def made(kind):
+        return Image.open(io.BytesIO(store.media.get(build_extra(store, out.key, kind))))
+
+    plain, strong = made("full").convert("L"), made("contrast").convert("L")
     assert plain.getextrema()[1] - plain.getextrema()[0] < 40
     assert strong.getextrema()[1] - strong.getextrema()[0] > 200
 

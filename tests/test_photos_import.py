@@ -175,7 +175,7 @@ def test_half_written_derivatives_from_a_crash_are_rebuilt(folder, instance):
     store = ImageStore(instance)
     key = result.images[0].key
     # What a crash mid-build leaves: a stray temporary file, no manifest, a missing width.
-    (store.root / "tmp" / "480.jpg.crash").write_bytes(b"half")
+    (store.derived_dir(key) / ".partial-480.jpg").write_bytes(b"half")
     store.manifest_path(key).unlink()
     (store.derived_dir(key) / "480.jpg").unlink()
     load_photo_gallery(folder, instance=instance, jobs=1)

@@ -23,6 +23,7 @@ asks, which general EPUB libraries do not offer for Media Overlays.
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import uuid
@@ -74,9 +75,9 @@ class Chapter:
     item: Item
     name: str  # "photo-001"
     image: StoredImage | None = None
-    image_path: Path | None = None
+    image_data: bytes | None = None
     image_size: tuple[int, int] | None = None
-    audio_path: Path | None = None
+    audio_data: bytes | None = None
     clips: list[Clip] = field(default_factory=list)
 
     @property
@@ -157,7 +158,7 @@ class Book:
                f'<h1 id="p{n}-heading"{self.ui_t}>'
                f'{self.t("Photo %(n)s of %(total)s", n=n, total=total)}</h1>',
                "<figure>"]
-        if ch.image_path is not None:
+        if ch.image_data is not None:
             alt = item.alt if item.alt and item.alt != item.caption else ""
             w, h = ch.image_size
             ids["description"] = f"p{n}-image"
@@ -252,7 +253,7 @@ def package(book: Book, chapters: list[Chapter], has_audio: bool, modified: str)
         overlay = f' media-overlay="{ch.name}-mo"' if ch.clips else ""
         manifest.append(f'<item id="{ch.name}" href="{ch.name}.xhtml" '
                         f'media-type="application/xhtml+xml"{overlay}/>')
-        if ch.image_path is not None:
+        if ch.image_data is not None:
             manifest.append(f'<item id="{ch.name}-img" href="images/{ch.name}.jpg" '
                             'media-type="image/jpeg"/>')
         if ch.clips:
@@ -286,23 +287,21 @@ CONTAINER = b"""<?xml version="1.0" encoding="UTF-8"?>
 
 
 # -- building -----------------------------------------------------------------------------
-def _image(store: ImageStore, record: StoredImage,
-           instance: str | Path) -> tuple[Path, tuple[int, int]]:
+def _image(store: ImageStore, record: StoredImage) -> tuple[bytes, tuple[int, int]]:
     """The photo's JPEG derivative (made again from the original if it went missing)."""
+    from reader.images.pipeline import rebuild
+
     widths = derivative_widths(record.width)
     w = max([v for v in widths if v <= IMAGE_WIDTH] or widths[:1])
-    path = store.derived_dir(record.key) / f"{w}.jpg"
-    if not path.exists():
-        from reader.images.pipeline import PhotoTask, process_photo
-
-        original = store.original_path(record.key)
-        if original.exists():
-            store.manifest_path(record.key).unlink(missing_ok=True)
-            process_photo(PhotoTask(str(original), record.key, str(instance)))
-    if not path.exists():
-        raise EpubError(f"photo {record.name or record.key}: its image file is missing and "
-                        "its original is not in the library")
-    return path, (w, scaled_height(record.width, record.height, w))
+    name = store.derived_name(record.key, f"{w}.jpg")
+    for _attempt in range(3):  # a busy cache's quota may evict it again before it is read
+        try:
+            return store.media.get(name), (w, scaled_height(record.width, record.height, w))
+        except FileNotFoundError:
+            if not rebuild(store, record.key):
+                break
+    raise EpubError(f"photo {record.name or record.key}: its image file is missing and "
+                    "its original is not in the library")
 
 
 def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str | Path,
@@ -330,7 +329,7 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         record = images.get(item.image) if item.image else None
         if record is not None:
             ch.image = record
-            ch.image_path, ch.image_size = _image(store, record, instance)
+            ch.image_data, ch.image_size = _image(store, record)
         chapters.append(ch)
     documents = {}
     for ch in chapters:
@@ -342,9 +341,9 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         if not parts:
             continue
         u = speech.utterance(gallery, ch.item, settings)
-        ch.audio_path = speech.file(u, "mp3")
-        length = wav_seconds(speech.file(u, "wav"))
-        cues = read_cues(speech.file(u, "vtt").read_text(encoding="utf-8"))
+        ch.audio_data = speech.read(u, "mp3")
+        length = wav_seconds(io.BytesIO(speech.read(u, "wav")))
+        cues = read_cues(speech.read(u, "vtt").decode("utf-8"))
         ids.setdefault("description", ids["all"])
         ch.clips = overlay_clips(ch.item, parts, cues, length, ids)
     has_audio = any(ch.clips for ch in chapters)
@@ -370,11 +369,11 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
             put("EPUB/title.xhtml", book.title_page(total, has_audio))
             for ch in chapters:
                 put(f"EPUB/{ch.name}.xhtml", documents[ch.name])
-                if ch.image_path is not None:
-                    put(f"EPUB/images/{ch.name}.jpg", ch.image_path.read_bytes(), False)
+                if ch.image_data is not None:
+                    put(f"EPUB/images/{ch.name}.jpg", ch.image_data, False)
                 if ch.clips:
                     put(f"EPUB/{ch.name}.smil", smil(ch))
-                    put(f"EPUB/audio/{ch.name}.mp3", ch.audio_path.read_bytes(), False)
+                    put(f"EPUB/audio/{ch.name}.mp3", ch.audio_data, False)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
 
 def accessibility(chapters: list[Chapter], has_audio: bool) -> list[tuple[str, str]]:
     """schema.org accessibility metadata, from what this book holds."""
-    images = [ch for ch in chapters if ch.image_path is not None]
+    images = [ch for ch in chapters if ch.image_data is not None]
     described = [ch for ch in images if ch.item.alt and ch.item.alt != ch.item.caption]
     modes = ["textual"] + (["visual"] if images else []) + (["auditory"] if has_audio else [])
     meta = [("schema:accessMode", m) for m in modes]

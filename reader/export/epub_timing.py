@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import wave
 from dataclasses import dataclass
-from pathlib import Path
 
 from reader.model import Item
 from reader.speech.script import sentences
@@ -49,8 +48,9 @@ def read_cues(vtt: str) -> list[tuple[float, float]]:
     return cues
 
 
-def wav_seconds(path: Path) -> float:
-    with wave.open(str(path), "rb") as w:
+def wav_seconds(path) -> float:
+    """The length of a WAV file (a path, or a binary file object)."""
+    with wave.open(path if hasattr(path, "read") else str(path), "rb") as w:
         return w.getnframes() / w.getframerate()
 
 

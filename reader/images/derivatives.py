@@ -80,7 +80,6 @@ def render_all(im, width: int, height: int, store: ImageStore, key: str) -> list
     """
     from PIL import Image
 
-    out_dir = store.derived_dir(key)
     made: list[Rendition] = []
     current = im
     for w in sorted(derivative_widths(width), reverse=True):
@@ -88,24 +87,25 @@ def render_all(im, width: int, height: int, store: ImageStore, key: str) -> list
         if current.size != (w, h):
             current = current.resize((w, h), Image.Resampling.LANCZOS, reducing_gap=3.0)
         for ext in FORMATS:
-            store.write_atomic(out_dir / f"{w}.{ext}", encode(current, ext))
+            store.put_derived(key, f"{w}.{ext}", encode(current, ext))
             made.append(Rendition(w, h, ext))
     manifest = {"width": width, "height": height,
                 "renditions": [{"width": r.width, "height": r.height, "file": r.name}
                                for r in sorted(made, key=lambda r: (r.width, r.ext))]}
-    store.write_atomic(store.manifest_path(key), json.dumps(manifest).encode())
+    store.put_derived(key, "manifest.json", json.dumps(manifest).encode())
     return made
 
 
 def read_manifest(store: ImageStore, key: str) -> dict | None:
     try:
-        return json.loads(store.manifest_path(key).read_bytes())
+        return json.loads(store.media.get(store.manifest_name(key)))
     except (OSError, ValueError):
         return None
 
 
-def build_extra(store: ImageStore, key: str, kind: str):
-    """Make (once) and return the path of ``full.jpg`` or ``contrast.jpg`` for a stored photo.
+def build_extra(store: ImageStore, key: str, kind: str) -> str:
+    """Make (once) and return the media name of ``full.jpg`` or ``contrast.jpg`` for a stored
+    photo.
 
     Raises FileNotFoundError when the original is not in the store.
     """
@@ -115,11 +115,11 @@ def build_extra(store: ImageStore, key: str, kind: str):
 
     if kind not in EXTRAS:
         raise ValueError(kind)
-    path = store.derived_dir(key) / f"{kind}.jpg"
-    if path.exists():
-        return path
-    original = store.original_path(key)
-    data = original.read_bytes()
+    if store.has_derived(key, f"{kind}.jpg"):
+        return store.derived_name(key, f"{kind}.jpg")
+    data = store.original(key)
+    if data is None:
+        raise FileNotFoundError(store.original_name(key))
     im = open_photo(data, key)
     orientation = im.getexif().get(0x0112)
     w, h = im.size
@@ -138,5 +138,4 @@ def build_extra(store: ImageStore, key: str, kind: str):
     if kind == "contrast":
         im = ImageOps.autocontrast(im, cutoff=1)
         im = im.filter(ImageFilter.UnsharpMask(radius=2, percent=120, threshold=2))
-    store.write_atomic(path, encode(im, "jpg"))
-    return path
+    return store.put_derived(key, f"{kind}.jpg", encode(im, "jpg"))

@@ -19,6 +19,7 @@ from reader.images.derivatives import derivative_widths, draft_size, read_manife
 from reader.images.metadata import PhotoText, read_photo_text
 from reader.images.opening import MAX_FILE_BYTES, PhotoError, decode, open_photo, to_srgb
 from reader.images.storage import ImageStore, content_key
+from reader.media import MediaFull
 
 
 @dataclass
@@ -51,7 +52,7 @@ def process_photo(task: PhotoTask) -> PhotoOutcome:
     out = PhotoOutcome(task.name)
     try:
         _process(task, out)
-    except PhotoError as e:
+    except (PhotoError, MediaFull) as e:
         out.error = e.message
     except MemoryError:
         out.error = "ran out of memory while decoding it; skipped"
@@ -61,19 +62,38 @@ def process_photo(task: PhotoTask) -> PhotoOutcome:
 
 
 def _process(task: PhotoTask, out: PhotoOutcome) -> None:
-    from PIL import ImageOps
-
     path = Path(task.path)
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
         raise PhotoError(f"is {size:,} bytes; a photo may be at most {MAX_FILE_BYTES:,}")
     data = path.read_bytes()
+    _process_bytes(data, task.name, ImageStore(task.instance), task.lang, out)
+
+
+def rebuild(store: ImageStore, key: str) -> bool:
+    """Make a stored photo's derivatives again from its kept original (after the cache quota
+    evicted some); False when the original is not in the store."""
+    data = store.original(key)
+    if data is None:
+        return False
+    store.media.delete(store.manifest_name(key))  # the set is not whole any more
+    out = PhotoOutcome(key)
+    try:
+        _process_bytes(data, key, store, None, out)
+    except PhotoError:
+        return False
+    return True
+
+
+def _process_bytes(data: bytes, name: str, store: ImageStore, lang: str | None,
+                   out: PhotoOutcome) -> None:
+    from PIL import ImageOps
+
     out.size = len(data)
     out.key = content_key(data)
-    store = ImageStore(task.instance)
-    im = open_photo(data, task.name, out.notes)
+    im = open_photo(data, name, out.notes)
     out.format = im.format
-    out.text = read_photo_text(im, task.lang)
+    out.text = read_photo_text(im, lang)
     out.notes.extend(out.text.problems)
 
     exif = im.getexif()
@@ -90,7 +110,7 @@ def _process(task: PhotoTask, out: PhotoOutcome) -> None:
     target = derivative_widths(w)[-1]
     if im.format == "JPEG" and target < w:
         im.draft(None, draft_size(im.size, orientation, target))
-    decode(im, task.name)
+    decode(im, name)
     icc = im.info.get("icc_profile")
     try:
         im = ImageOps.exif_transpose(im)

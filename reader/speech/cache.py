@@ -1,31 +1,36 @@
 """The audio cache: files named by a hash of everything that makes their content.
 
-Key = SHA-256 of (text, voice, rate, volume, engine version, format). A file is written to a
-temporary name in the same folder, then renamed into place (atomic on POSIX and Windows), so
-a reader gets the whole file or none, even if the process dies mid-write. Stray temporary
-files (from a killed writer) are swept when the cache opens.
+Key = SHA-256 of (text, voice, rate, volume, engine version, format). The files live in the
+media store (`reader.media`: the instance folder's ``audio/``, or a bucket) under
+``audio/ab/<key>.<fmt>``; every write there is atomic, so a reader gets the whole file or none,
+even if the process dies mid-write. The store's quota may evict a file (it is made again on
+the next request) unless it was stored ``pinned`` (the configured default voice and rate).
 
-No fsync by default: it guards only against the *machine* crashing, costs about 4 ms a file
-here (more than rendering a caption), and the cache can always be rebuilt. After such a
-crash ext4 can leave a renamed new file empty, so an empty file counts as missing.
-`AudioCache(durable=True)` fsyncs every file.
+`AudioCache(folder)` on a plain folder (no quota) keeps the files directly under it, as tools
+and tests that want a private cache use it. An empty file counts as missing (after a machine
+crash ext4 can leave a renamed new file empty); `AudioCache(folder, durable=True)` fsyncs.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
 import tempfile
-import time
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from pathlib import Path
 
-TEMP_PREFIX = ".partial-"
+from reader.media import LocalMedia, MediaStore
+from reader.media.local import TEMP_PREFIX
+
+__all__ = ["FORMATS", "TEMP_PREFIX", "AudioCache", "cache_key"]
+
 # "words.vtt": a cue per word (the listening player's word highlight; see cues.py).
 FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg", "vtt": "text/vtt",
            "words.vtt": "text/vtt"}
+LOCAL_COPIES = 64  # files kept on this machine for callers that need a path (S3 store)
 
 
 def cache_key(text: str, voice: str, rate: int, volume: float, engine: str, fmt: str) -> str:
@@ -35,46 +40,66 @@ def cache_key(text: str, voice: str, rate: int, volume: float, engine: str, fmt:
 
 
 class AudioCache:
-    def __init__(self, folder: str | Path, durable: bool = False):
-        self.folder = Path(folder)
-        self.durable = durable
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.sweep()
+    def __init__(self, where: str | os.PathLike | MediaStore, durable: bool = False):
+        if isinstance(where, str | os.PathLike):
+            self.media = LocalMedia(where, durable=durable)
+            self.prefix = ""
+            Path(where).mkdir(parents=True, exist_ok=True)
+            self.sweep()
+        else:
+            self.media = where
+            self.prefix = "audio/"
+        self._copies: OrderedDict[str, Path] = OrderedDict()
+        self._copies_lock = threading.Lock()
+        self._scratch: tempfile.TemporaryDirectory | None = None
+
+    def name(self, key: str, fmt: str) -> str:
+        return f"{self.prefix}{key[:2]}/{key}.{fmt}"
+
+    def get(self, key: str, fmt: str) -> str | None:
+        """The media name of the stored file, or None when it is not (wholly) stored."""
+        name = self.name(key, fmt)
+        return name if self.media.exists(name) else None
+
+    def read(self, key: str, fmt: str) -> bytes:
+        return self.media.get(self.name(key, fmt))
+
+    def put(self, key: str, fmt: str, data: bytes | Iterable[bytes],
+            pinned: bool = False) -> str:
+        name = self.name(key, fmt)
+        if pinned and hasattr(self.media, "pin"):
+            self.media.put(name, data, pinned=True)
+        else:
+            self.media.put(name, data)
+        return name
+
+    def pin(self, key: str, fmt: str) -> None:
+        if hasattr(self.media, "pin"):
+            self.media.pin(self.name(key, fmt))
 
     def path(self, key: str, fmt: str) -> Path:
-        return self.folder / key[:2] / f"{key}.{fmt}"
-
-    def get(self, key: str, fmt: str) -> Path | None:
-        p = self.path(key, fmt)
-        try:
-            return p if p.stat().st_size > 0 else None
-        except OSError:
-            return None
-
-    def put(self, key: str, fmt: str, data: bytes | Iterable[bytes]) -> Path:
-        final = self.path(key, fmt)
-        final.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=f".{fmt}", dir=final.parent)
-        try:
-            with os.fdopen(fd, "wb") as f:
-                for block in ([data] if isinstance(data, bytes | bytearray) else data):
-                    f.write(block)
-                if self.durable:
-                    f.flush()
-                    os.fsync(f.fileno())
-            os.replace(tmp, final)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        return final
+        """A file on this machine holding the stored file: the file itself in a folder store,
+        else a copy in a temporary folder (the last `LOCAL_COPIES` are kept)."""
+        name = self.name(key, fmt)
+        local = self.media.local_path(name)
+        if local is not None:
+            return local
+        with self._copies_lock:
+            if name in self._copies and self._copies[name].exists():
+                self._copies.move_to_end(name)
+                return self._copies[name]
+            if self._scratch is None:
+                self._scratch = tempfile.TemporaryDirectory(prefix="reader-audio-")
+            copy = Path(self._scratch.name) / f"{key}.{fmt}"
+            copy.write_bytes(self.media.get(name))
+            self._copies[name] = copy
+            while len(self._copies) > LOCAL_COPIES:
+                _old, p = self._copies.popitem(last=False)
+                p.unlink(missing_ok=True)
+            return copy
 
     def sweep(self, older_than: float = 3600.0) -> int:
-        """Delete temporary files a killed writer left behind; returns how many."""
-        n, now = 0, time.time()
-        for p in self.folder.glob(f"*/{TEMP_PREFIX}*"):
-            with contextlib.suppress(OSError):
-                if now - p.stat().st_mtime > older_than:
-                    p.unlink()
-                    n += 1
-        return n
+        """Delete temporary files a killed writer left behind (folder stores); how many."""
+        sweep = getattr(self.media, "sweep", None) or getattr(
+            getattr(self.media, "inner", None), "sweep", None)
+        return sweep(self.prefix, older_than) if sweep else 0

@@ -29,5 +29,11 @@ def speech_settings(config: Config, *, voice: str | None = None, rate: int | Non
 
 
 def speech_service(config: Config, library: Store, workers: int | None = None) -> Speech:
+    """The configured speech, its cache in the configured media store (the configured
+    default settings' files are pinned there: never evicted)."""
+    from reader.media import media_for
+
+    media = media_for(config.instance, config["media_url"])
     return Speech.in_instance(config.instance, library, engine_config(config),
-                              workers=workers or int(config["speech.workers"]))
+                              workers=workers or int(config["speech.workers"]),
+                              defaults=speech_settings(config), media=media)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from reader.errors import EngineUnavailable, RenderError, TextError
+from reader.media import MediaStore, media_for
 from reader.model import Gallery, Item
 from reader.speech import loudness
 from reader.speech.audio import mp3_bytes, wav_bytes
@@ -43,6 +44,8 @@ class Utterance:
     volume: float
     engine: str  # engine version (and the audio shaping's): part of every key
     lang: str | None = None  # the text's language (where its credit starts); not in the key
+    # The configured default voice and rate: its files are pre-built and never evicted.
+    pinned: bool = field(default=False, compare=False)
 
     def key(self, fmt: str) -> str:
         return cache_key(self.text, self.voice, self.rate, self.volume, self.engine, fmt)
@@ -58,11 +61,16 @@ def check_text(text: str) -> str:
 
 
 class Speech:
-    def __init__(self, cache_dir: str | Path, config: EngineConfig | None = None,
+    """``cache``: a folder, or the instance's media store (`reader.media`); ``defaults``: the
+    configured speech settings, whose files are stored pinned (never evicted by the quota)."""
+
+    def __init__(self, cache: str | Path | MediaStore, config: EngineConfig | None = None,
                  workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
                  pool: EnginePool | None = None,
-                 describe: Callable[[str], dict[str, bool]] | None = None):
-        self.cache = AudioCache(cache_dir)
+                 describe: Callable[[str], dict[str, bool]] | None = None,
+                 defaults: SpeechSettings | None = None):
+        self.cache = AudioCache(cache)
+        self.defaults = defaults
         # The engine processes: the process-wide pool for this configuration unless given.
         self.pool = pool or shared_pool(config, workers)
         self._lexicon = lexicon
@@ -73,11 +81,14 @@ class Speech:
 
     @classmethod
     def in_instance(cls, instance: str | Path, library=None, config: EngineConfig | None = None,
-                    workers: int = 1) -> Speech:
-        """The speech of an instance folder: its cache in `audio/`, its library's lexicon."""
-        return cls(Path(instance) / "audio", config, workers=workers,
-                   lexicon=library.lexicon if library is not None else None,
-                   describe=library.describe_choices if library is not None else None)
+                    workers: int = 1, defaults: SpeechSettings | None = None,
+                    media: MediaStore | None = None) -> Speech:
+        """The speech of an instance folder: its cache in its media store's `audio/` (the
+        instance folder's unless ``media`` is given), its library's lexicon."""
+        return cls(media if media is not None else media_for(instance), config,
+                   workers=workers, lexicon=library.lexicon if library is not None else None,
+                   describe=library.describe_choices if library is not None else None,
+                   defaults=defaults)
 
     # -- the engine -------------------------------------------------------------------------
     def available(self) -> bool:
@@ -146,25 +157,39 @@ class Speech:
                            lang: str | None = None) -> Utterance:
         voice = self.voice_for_text(settings.voice, lang)
         return Utterance(text, voice, int(settings.rate), float(settings.volume),
-                         f"{self.info()['version']} {SHAPING}", lang)
+                         f"{self.info()['version']} {SHAPING}", lang,
+                         pinned=settings == self.defaults)
 
     # -- audio files ------------------------------------------------------------------------
-    def cached(self, u: Utterance, fmt: str) -> Path | None:
+    def cached(self, u: Utterance, fmt: str) -> str | None:
+        """The media name of ``u``'s stored file of ``fmt``, or None."""
         return self.cache.get(u.key(fmt), fmt)
 
     def file(self, u: Utterance, fmt: str, timeout: float | None = None) -> Path:
-        """The cached file of ``fmt`` (wav, mp3, vtt) for ``u``, rendering it if needed."""
-        return self.fetch(u, fmt, timeout)[0]
+        """A file on this machine holding ``fmt`` (wav, mp3, vtt) for ``u``, rendered if
+        needed (with a bucket store: a local copy)."""
+        self.fetch(u, fmt, timeout)
+        return self.cache.path(u.key(fmt), fmt)
 
-    def fetch(self, u: Utterance, fmt: str, timeout: float | None = None) -> tuple[Path, bool]:
-        """(the file, whether it was cached already) — so callers can report hits."""
+    def read(self, u: Utterance, fmt: str, timeout: float | None = None) -> bytes:
+        """The bytes of ``fmt`` for ``u``, rendered if needed."""
+        self.fetch(u, fmt, timeout)
+        try:
+            return self.cache.read(u.key(fmt), fmt)
+        except FileNotFoundError:  # evicted in between: made again, once
+            self._render_and_store(u)
+            return self.cache.read(u.key(fmt), fmt)
+
+    def fetch(self, u: Utterance, fmt: str, timeout: float | None = None) -> tuple[str, bool]:
+        """(the media name of the file, whether it was cached already) — so callers can
+        report hits."""
         if fmt not in FORMATS:
             raise ValueError(f"unknown audio format {fmt!r}")
-        path = self.cached(u, fmt)
-        if path is not None:
-            return path, True
+        name = self.cached(u, fmt)
+        if name is not None:
+            return name, True
         self.build(u, timeout)
-        return self.cache.path(u.key(fmt), fmt), False
+        return self.cache.name(u.key(fmt), fmt), False
 
     def build(self, u: Utterance, timeout: float | None = None) -> bool:
         """Make every format of ``u``; returns False if all were cached already."""
@@ -200,11 +225,12 @@ class Speech:
         self.renders += 1
         rendering = pace(rendering, u.text, u.lang)
         rendering.samples = loudness.normalise(rendering.samples, rendering.sample_rate)
-        self.cache.put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate))
-        self.cache.put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"))
-        self.cache.put(u.key("words.vtt"), "words.vtt",
-                       webvtt_words(u.text, rendering).encode("utf-8"))
-        self.cache.put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate))
+        put, pin = self.cache.put, u.pinned
+        put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate), pin)
+        put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"), pin)
+        put(u.key("words.vtt"), "words.vtt", webvtt_words(u.text, rendering).encode("utf-8"),
+            pin)
+        put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate), pin)
 
     def close(self) -> None:
         """Stop this speech's engine processes (they restart if it is used again)."""

@@ -70,11 +70,20 @@ class SqliteStore(AccountsPart, SearchPart, SpeechChoicesPart):
         store = cls(path)
         open_checked(store.path, lambda tmp: cls(tmp).migrate())
         store.migrate()
+        store.keep_open()
         return store
 
     def check(self, full: bool = False) -> list[str]:
         with self._read() as con:
             return problems(con, full)
+    def keep_open(self) -> None:
+        """Hold one idle connection for the store's life. In WAL mode SQLite deletes the
+        ``-wal`` and ``-shm`` files when the last connection closes, and the next reader must
+        create them again: on a full disk it cannot, and every page failed ("disk I/O error").
+        With them kept, readers read on a full disk; only writes fail (issue 15)."""
+        if getattr(self, "_keeper", None) is None:
+            self._keeper = self._connect()
+            self._keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
 
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

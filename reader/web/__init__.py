@@ -37,6 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None,
     serving.init_app(app)  # behind `proxy.count` reverse proxies: their client address, scheme
     security.init_app(app)
 
+    # Media: where photos, audio and exports are kept (folder or bucket, with the quota),
+    # and how fast each client may have new ones made.
+    from reader.web import admission, media_files
+
+    media_files.init_app(app)
+    admission.init_app(app)
+
     library = open_store(folder, config["database_url"])  # an empty/damaged file: refused
     damage = library.check()  # PRAGMA quick_check: a damaged page is found now, not mid-search
     if damage:

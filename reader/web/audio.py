@@ -26,7 +26,6 @@ from flask import (
     current_app,
     has_request_context,
     request,
-    send_file,
     url_for,
 )
 
@@ -39,9 +38,11 @@ from reader.speech.lexicon import check_entry
 from reader.speech.registry import check_engine
 from reader.speech.script import SpeechSettings
 from reader.speech.service import EngineUnavailable, RenderError, Speech, TextError, Utterance
+from reader.web.admission import refused
 from reader.web.assets import register_script
 from reader.web.context import gallery_or_404
 from reader.web.media import register_provider
+from reader.web.media_files import send_media
 from reader.web.settings import ON_OFF, Choice, Field, current_settings, register_field
 from reader.web.shortcuts import Shortcut, register_shortcut
 
@@ -68,6 +69,13 @@ def speech() -> Speech:
 
 
 AUTO_VOICE = "auto"
+
+
+def default_settings() -> SpeechSettings:
+    """The configured defaults (no reader's cookie): pre-built, and never evicted."""
+    c = current_app.config
+    return SpeechSettings(voice=c["SPEECH_VOICE"] or None, rate=int(c["SPEECH_RATE"]),
+                          volume=float(c["SPEECH_VOLUME"]), describe=bool(c["SPEECH_DESCRIBE"]))
 
 
 def settings() -> SpeechSettings:
@@ -122,8 +130,11 @@ def init_app(app: Flask) -> None:
     backend = app.config["SPEECH_BACKEND"] and check_engine(app.config["SPEECH_BACKEND"])
     config = EngineConfig(library=app.config["SPEECH_LIBRARY"],
                           **({"backend": backend} if backend else {}))
+    with app.app_context():
+        defaults = default_settings()
     service = Speech.in_instance(app.instance_path, app.extensions["library"], config,
-                                 workers=int(app.config["SPEECH_WORKERS"]))
+                                 workers=int(app.config["SPEECH_WORKERS"]),
+                                 defaults=defaults, media=app.extensions["media"])
     app.extensions["speech"] = service
     warm = app.config["SPEECH_WARM"]
     if warm:
@@ -172,7 +183,7 @@ class LexiconEditing:
         # The same road as every caption (lexicon, then normaliser), so the preview and
         # the saved entry give the same audio.
         u = service.utterance_for_text(say(text, None, service.lexicon()), settings())
-        return service.file(u, "mp3").read_bytes(), "audio/mpeg"
+        return service.read(u, "mp3"), "audio/mpeg"
 
 
 def _utterance(gallery: Gallery, item: Item) -> Utterance:
@@ -235,19 +246,21 @@ def file(slug: str, n: int, fmt: str):
 
 
 def send_utterance(u: Utterance, fmt: str, what: str):
-    """The response for ``u``'s file of ``fmt`` (rendered if needed): ETag, ranges, and a
-    year-long immutable cache when the request's ``v`` names this version."""
+    """The response for ``u``'s file of ``fmt`` (rendered if needed, at the client's render
+    rate unless it is the configured default): ETag, ranges, and a year-long immutable cache
+    when the request's ``v`` names this version."""
+    if not u.pinned and speech().cached(u, fmt) is None:
+        too_many = refused()
+        if too_many:
+            return too_many
     try:
-        path, hit = speech().fetch(u, fmt)
+        name, hit = speech().fetch(u, fmt)
     except SPEECH_ERRORS as e:
         return speech_error_response(e, what)
     key = u.key(fmt)
-    response = send_file(path, mimetype=FORMATS[fmt], conditional=True, etag=key,
-                         max_age=YEAR if request.args.get("v") == key[:16] else 0)
-    if request.args.get("v") == key[:16]:
-        response.cache_control.immutable = True
-    else:
-        response.cache_control.no_cache = True
+    versioned = request.args.get("v") == key[:16]
+    response = send_media(name, FORMATS[fmt], etag=key, max_age=YEAR if versioned else 0,
+                          immutable=versioned, no_cache=not versioned)
     response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
     if FORMATS[fmt] == "text/vtt":
         response.mimetype = "text/vtt"

@@ -25,12 +25,13 @@ import base64
 import wave
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, jsonify, send_file, url_for
+from flask import Blueprint, Flask, Response, abort, jsonify, url_for
 
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
 from reader.speech.listening import Part, gallery_key, gallery_mp3, m3u, parts
 from reader.speech.service import EngineUnavailable, Utterance
+from reader.web.admission import refused
 from reader.web.assets import register_script
 from reader.web.audio import (
     SPEECH_ERRORS,
@@ -43,6 +44,7 @@ from reader.web.audio import (
 )
 from reader.web.context import gallery_or_404
 from reader.web.export_site import static_export
+from reader.web.media_files import send_media
 from reader.web.settings import Choice, Field, register_field
 from reader.web.shortcuts import Shortcut, register_shortcut
 
@@ -178,6 +180,10 @@ def whole(slug: str, fmt: str):
     service = speech()
     try:
         pairs = _utterances(gallery)
+        new = [u for _, u in pairs if not u.pinned and service.cached(u, "wav") is None]
+        too_many = refused() if new else None
+        if too_many:
+            return too_many
         wavs = [(p, service.file(u, "wav")) for p, u in pairs]
     except SPEECH_ERRORS as e:
         return speech_error_response(e, f"gallery audio of {slug}")
@@ -195,14 +201,13 @@ def whole(slug: str, fmt: str):
         return response
 
     key = gallery_key([u.key("wav") for _, u in pairs])
-    path = service.cache.get(key, "mp3")
-    hit = path is not None
+    name = service.cache.get(key, "mp3")
+    hit = name is not None
     if not hit:
         data, _chapters = gallery_mp3(gallery.title, "Gallery reader",
                                       [(p.title, w) for p, w in wavs])
-        path = service.cache.put(key, "mp3", data)
-    response = send_file(path, mimetype="audio/mpeg", conditional=True, etag=key,
-                         as_attachment=True, download_name=f"{slug}.mp3")
-    response.cache_control.no_cache = True
+        name = service.cache.put(key, "mp3", data)
+    response = send_media(name, "audio/mpeg", etag=key, no_cache=True,
+                          download_name=f"{slug}.mp3")
     response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
     return response

@@ -16,12 +16,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, g, request, send_file, url_for
+from flask import Blueprint, abort, current_app, g, request, url_for
 
 from reader.errors import InputError
 from reader.images.derivatives import EXTRAS, FULL_MAX, derivative_widths, scaled_height
 from reader.images.storage import DERIVED_VERSION, KEY_RE, ImageStore
 from reader.model import Gallery, GalleryWarning, Item, StoredImage
+from reader.web import media_files
 from reader.web.context import gallery_or_404, library
 
 bp = Blueprint("photos", __name__)
@@ -33,7 +34,7 @@ SRC_WIDTH = 960
 
 
 def image_store() -> ImageStore:
-    return ImageStore(current_app.instance_path)
+    return ImageStore(media_files.media())
 
 
 def _images_for(gallery: Gallery) -> dict[str, StoredImage]:
@@ -82,11 +83,6 @@ def _known(key: str) -> StoredImage:
     return record
 
 
-def _immutable(response):
-    response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
-    return response
-
-
 @bp.get("/media/<key>/<name>")
 def media(key: str, name: str):
     record = _known(key)
@@ -96,29 +92,26 @@ def media(key: str, name: str):
         from reader.images.derivatives import build_extra
 
         try:
-            path = build_extra(store, key, kind)
-        except (FileNotFoundError, OSError, ValueError):
+            stored = build_extra(store, key, kind)
+        except (FileNotFoundError, ValueError):
             abort(404)
-        return _immutable(send_file(path, mimetype="image/jpeg", max_age=ONE_YEAR))
+        return _send(stored, key, name, "image/jpeg")
     m = _RENDITION.match(name)
     if not m or int(m.group("width")) not in derivative_widths(record.width):
         abort(404)
-    path = store.derived_dir(key) / name
-    if not path.exists():
-        _rebuild(store, key)
-        if not path.exists():
+    if not store.has_derived(key, name):  # never made, or evicted by the cache quota
+        from reader.images.pipeline import rebuild
+
+        rebuild(store, key)
+        if not store.has_derived(key, name):
             abort(404)
     mimetype = "image/webp" if m.group("ext") == "webp" else "image/jpeg"
-    return _immutable(send_file(path, mimetype=mimetype, max_age=ONE_YEAR))
+    return _send(store.derived_name(key, name), key, name, mimetype)
 
 
-def _rebuild(store: ImageStore, key: str) -> None:
-    from reader.images.pipeline import PhotoTask, process_photo
-
-    original = store.original_path(key)
-    if original.exists():
-        store.manifest_path(key).unlink(missing_ok=True)  # the set is not whole any more
-        process_photo(PhotoTask(str(original), key, current_app.instance_path))
+def _send(stored: str, key: str, name: str, mimetype: str):
+    return media_files.send_media(stored, mimetype, etag=f"{key}-{DERIVED_VERSION}-{name}",
+                                  max_age=ONE_YEAR, immutable=True)
 
 
 @bp.get("/g/<slug>/<int:n>/view")

@@ -243,7 +243,8 @@ def test_engine_config_unknown_backend_is_reported_not_raised():
 def test_an_empty_cache_file_counts_as_missing_and_durable_writes_work(tmp_path):
     cache = AudioCache(tmp_path / "audio", durable=True)
     key = "cd" + "1" * 62
-    path = cache.put(key, "wav", b"RIFF-and-the-rest")
-    assert cache.get(key, "wav") == path and path.read_bytes() == b"RIFF-and-the-rest"
+    name = cache.put(key, "wav", b"RIFF-and-the-rest")
+    path = cache.path(key, "wav")
+    assert cache.get(key, "wav") == name and path.read_bytes() == b"RIFF-and-the-rest"
     path.write_bytes(b"")  # what a machine crash can leave behind on ext4
     assert cache.get(key, "wav") is None
