@@ -60,16 +60,20 @@ def test_twenty_simultaneous_first_requests_each_get_their_own_audio(instance, t
     assert speech.renders == 20 and speech.pool.jobs_done == 20  # nothing rendered twice
     # Each answer is its own item's audio: it matches a fresh rendering of its own text
     # better than any other item's.
-    fresh = [speech.pool.render(s["text"], s["voice"], s["rate"], 1.0) for s in urls]
+    # (The served clip is levelled to -16 LUFS with a peak limiter, which reshapes the
+    # envelope a little: the own item must be the best match of all twenty, clearly.)
+    fresh = [np.frombuffer(speech.pool.render(s["text"], s["voice"], s["rate"], 1.0).samples,
+                           dtype="<i2") / 32768 for s in urls]
     for n in range(20):
         x, sr = pcm(results[n])
         x = unpaced(x, sr)
-        own = np.frombuffer(fresh[n].samples, dtype="<i2") / 32768
-        assert abs(len(x) - len(own)) / sr < 0.1
-        assert envelope_correlation(x, own, sr) > 0.9
+        assert abs(len(x) - len(fresh[n])) / sr < 0.1
+        scores = [envelope_correlation(x, f, sr) for f in fresh]
+        own = scores[n]
+        assert own > 0.85, (n, own)
+        assert own == max(scores), (n, own, max(scores))
         # ... and not any other item's (the next one's, which has a different text).
-        other = np.frombuffer(fresh[(n + 1) % 20].samples, dtype="<i2") / 32768
-        assert envelope_correlation(x, other, sr) < 0.8
+        assert scores[(n + 1) % 20] < 0.8
     speech.pool.close()
 
 
