@@ -15,7 +15,7 @@ from pathlib import Path
 
 from reader.errors import EngineUnavailable, RenderError, TextError
 from reader.model import Gallery, Item
-from reader.speech import loudness
+from reader.speech import loudness, markup
 from reader.speech.audio import mp3_bytes, wav_bytes
 from reader.speech.cache import FORMATS, AudioCache, cache_key
 from reader.speech.cues import webvtt, webvtt_words
@@ -201,9 +201,10 @@ class Speech:
         rendering = pace(rendering, u.text, u.lang)
         rendering.samples = loudness.normalise(rendering.samples, rendering.sample_rate)
         self.cache.put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate))
-        self.cache.put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"))
-        self.cache.put(u.key("words.vtt"), "words.vtt",
-                       webvtt_words(u.text, rendering).encode("utf-8"))
+        # Cues show the words as written, never a lexicon span's phonemes or language.
+        text, timed = markup.shown(u.text, rendering)
+        self.cache.put(u.key("vtt"), "vtt", webvtt(text, timed).encode("utf-8"))
+        self.cache.put(u.key("words.vtt"), "words.vtt", webvtt_words(text, timed).encode("utf-8"))
         self.cache.put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate))
 
     def close(self) -> None:

@@ -33,6 +33,7 @@ from flask import (
 from reader.config import RATE_RANGE  # one range for the web and the CLI
 from reader.errors import InputError
 from reader.model import Gallery, Item
+from reader.speech import markup
 from reader.speech.cache import FORMATS
 from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import check_entry
@@ -187,16 +188,16 @@ def speech_media(gallery: Gallery, item: Item) -> dict[str, Any]:
     if not speech().available():
         text = speech_script(item, s, speech().lexicon(), gallery.lang,
                              speech().describes(gallery, item, s))
-        return {"speech": {"text": text, "voice": s.voice, "rate": s.rate, "audio": None,
-                           "wav": None, "cues": None}}
+        return {"speech": {"text": markup.written(text), "voice": s.voice, "rate": s.rate,
+                           "audio": None, "wav": None, "cues": None}}
     u = _utterance(gallery, item)
 
     def url(fmt: str) -> str:
         return url_for("audio.file", slug=gallery.slug, n=item.position, fmt=fmt,
                        v=u.key(fmt)[:16])
 
-    return {"speech": {"text": u.text, "voice": u.voice, "rate": u.rate, "audio": url("mp3"),
-                       "wav": url("wav"), "cues": url("vtt")}}
+    return {"speech": {"text": markup.written(u.text), "voice": u.voice, "rate": u.rate,
+                       "audio": url("mp3"), "wav": url("wav"), "cues": url("vtt")}}
 
 
 SPEECH_ERRORS = (EngineUnavailable, TextError, RenderError, TimeoutError)
