@@ -59,7 +59,7 @@ def check_text(text: str) -> str:
 
 class Speech:
     def __init__(self, cache_dir: str | Path, config: EngineConfig | None = None,
-                 workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
+                 workers: int = 1, lexicon: Callable[[], dict[str, tuple[str, str]]] | None = None,
                  pool: EnginePool | None = None,
                  describe: Callable[[str], dict[str, bool]] | None = None):
         self.cache = AudioCache(cache_dir)
@@ -76,7 +76,7 @@ class Speech:
                     workers: int = 1) -> Speech:
         """The speech of an instance folder: its cache in `audio/`, its library's lexicon."""
         return cls(Path(instance) / "audio", config, workers=workers,
-                   lexicon=library.lexicon if library is not None else None,
+                   lexicon=library.lexicon_entries if library is not None else None,
                    describe=library.describe_choices if library is not None else None)
 
     # -- the engine -------------------------------------------------------------------------
