@@ -219,7 +219,12 @@ class EspeakSync:
                 flags |= self.E.ENDPAUSE
             for char, sample in self._synth(said, flags, len(samples) // 2, samples):
                 at, piece = next((a, p) for a, p in reversed(starts) if a <= char)
-                where = piece.start if piece.phonemes or piece.lang else piece.start + char - at
+                if piece.phonemes:
+                    where = piece.start
+                elif piece.lang:  # said as written: word by word, after the span's opening
+                    where = piece.start + 1 + char - at
+                else:
+                    where = piece.start + char - at
                 marks.append((min(where, piece.end), sample))
         return Rendering(bytes(samples), self.sample_rate, marks)
 

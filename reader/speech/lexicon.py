@@ -65,6 +65,7 @@ def check_entry(word: str, spoken: str, kind: str = "substitute") -> tuple[str, 
                              f"inside), 1 to {MAX_SPOKEN} characters", field="spoken")
         return word, spoken
     if kind == "language":
+        spoken = spoken.lower()
         if not LANGUAGE_RE.match(spoken):
             raise InputError(f"the language for {word!r} must be a language tag such as "
                              f"'es' or 'pt-br'", field="spoken")
@@ -113,6 +114,9 @@ class Lexicon:
         if self._re is None:
             return text
         return self._re.sub(self._spoken, text)
+
+    def entries_with_kinds(self) -> dict[str, tuple[str, str]]:
+        return {w: (s, self.kinds[w]) for w, s in self.entries.items()}
 
     def __len__(self) -> int:
         return len(self.entries)
