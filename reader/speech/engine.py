@@ -182,14 +182,15 @@ class EspeakSync:
             E.SetParameter(E.VOLUME, int(round(volume * 100)), 0)
             self._props["volume"] = volume
 
-    def _language_voice(self, lang: str) -> str:
-        """A voice of this engine for language ``lang`` (a lexicon's *language* entry)."""
+    def _language_voice(self, lang: str) -> str | None:
+        """A voice of this engine for language ``lang`` (a lexicon's *language* entry); None
+        if it has none (the phrase is then said by the utterance's voice, never refused)."""
         primary = lang.split("-")[0]
         ids = [v["id"] for v in self.voices()
                if any(x.lower() in (lang, primary) or x.lower().split("-")[0] == primary
                       for x in v["languages"])]
         if not ids:
-            raise ValueError(f"the engine has no voice for the language {lang!r}")
+            return None
         ids.sort(key=lambda i: (i.split("/")[-1] not in (lang, primary), len(i)))
         return ids[0]
 
@@ -209,7 +210,7 @@ class EspeakSync:
         samples = bytearray()
         marks: list[tuple[int, int]] = []
         for n, (lang, run) in enumerate(runs):
-            self._set(self._language_voice(lang) if lang else voice, rate, volume)
+            self._set((self._language_voice(lang) if lang else None) or voice, rate, volume)
             said, starts = "", []
             for piece in run:
                 starts.append((len(said), piece))

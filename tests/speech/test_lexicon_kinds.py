@@ -193,3 +193,13 @@ def test_listen_first_and_the_saved_entry_give_the_same_audio(speech_app, tmp_pa
     assert abs(len(a) - len(b)) / rate < 0.02
     assert envelope_correlation(a, b, rate) > 0.97
     assert io.BytesIO(draft).read(3) == b"ID3" or draft[:2] in (b"\xff\xf3", b"\xff\xfb")
+
+
+def test_a_language_the_engine_has_no_voice_for_is_said_by_the_utterances_voice(pool):
+    """An entry saved from the CLI is not checked against the engine's voices; a caption
+    holding it must still be spoken, not refused."""
+    script = say("Say hola amigos now.", "en", Lexicon({"hola amigos": ("xq", "language")}))
+    r = pool.render(script, VOICE, RATE, 1.0)
+    r.verify(script)
+    english = pool.render("Say hola amigos now.", VOICE, RATE, 1.0)
+    assert abs(r.duration - english.duration) < 0.3  # the voice's own, with a run's pauses
