@@ -43,7 +43,7 @@ def _fingerprint(gallery, kind: str) -> str:
     engine = service.info()["version"] if service.available() else "no-engine"
     data = {"kind": kind, "v": EXPORT_VERSION, "reader": _reader_version(),
             "gallery": dataclasses.asdict(gallery),
-            "lexicon": library().lexicon(), "speech": dataclasses.asdict(settings()),
+            "lexicon": library().lexicon_entries(), "speech": dataclasses.asdict(settings()),
             "engine": engine}
     blob = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]
