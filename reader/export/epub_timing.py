@@ -9,8 +9,8 @@ import wave
 from dataclasses import dataclass
 from pathlib import Path
 
+import reader.speech.markup as markup
 from reader.model import Item
-from reader.speech import markup
 from reader.speech.script import sentences
 
 

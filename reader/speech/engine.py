@@ -199,7 +199,7 @@ class EspeakSync:
         with its phoneme input on (``PHONEMES``); a phrase in another language is a run of
         its own with that language's voice, its audio joined in between. Word marks are
         offsets in ``text`` either way."""
-        from reader.speech import markup
+        import reader.speech.markup as markup
 
         runs: list[tuple[str | None, list]] = []
         for piece in markup.pieces(text):
@@ -336,7 +336,7 @@ class Pyttsx3Plain:
         """pyttsx3's drivers take plain text only (its eSpeak driver calls ``Synth`` with
         ``ENDPAUSE | CHARS_UTF8``, no phoneme input), so lexicon spans are said as their
         written words here; the marks are mapped back onto ``text``."""
-        from reader.speech import markup
+        import reader.speech.markup as markup
 
         table = markup.to_engine(text)
         r = self._render_plain(markup.written(text), voice, rate, volume)

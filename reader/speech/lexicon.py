@@ -24,8 +24,8 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import reader.speech.markup as markup
 from reader.errors import InputError
-from reader.speech import markup
 
 WORD_RE = re.compile(r"^[\w'.\-]+(?: [\w'.\-]+)*$")
 MAX_WORD = 80

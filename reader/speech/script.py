@@ -16,9 +16,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import reader.speech.markup as markup
 from reader.i18n import gettext
 from reader.model import Item
-from reader.speech import markup
 from reader.speech.credits import credit_phrase
 from reader.speech.lexicon import Lexicon
 from reader.speech.normalise import normalise as _normalise

@@ -30,10 +30,10 @@ from flask import (
     url_for,
 )
 
+import reader.speech.markup as markup
 from reader.config import RATE_RANGE  # one range for the web and the CLI
 from reader.errors import InputError
 from reader.model import Gallery, Item
-from reader.speech import markup
 from reader.speech.cache import FORMATS
 from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import Lexicon, check_entry
