@@ -34,6 +34,22 @@ def test_migrate_is_idempotent_and_refuses_a_newer_library(library):
         library.migrate()
 
 
+def test_migration_7_makes_earlier_lexicon_entries_substitutions(tmp_path):
+    from reader.store.sqlite import SqliteStore
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    for script in MIGRATIONS[:6]:  # a library as schema 6 left it, with one entry
+        con.executescript(script)
+    con.execute("INSERT INTO lexicon (word, spoken, updated_at) VALUES ('Kyiv', 'Keev', 'x')")
+    con.execute("PRAGMA user_version = 6")
+    con.commit()
+    con.close()
+    store = SqliteStore(path)
+    assert store.migrate() == len(MIGRATIONS)
+    assert store.lexicon_entries() == {"Kyiv": ("Keev", "substitute")}
+
+
 def test_round_trip_of_the_seed_keeps_every_character(library):
     g = parse_source(SEED.read_bytes(), str(SEED))
     library.save(g)

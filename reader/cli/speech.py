@@ -125,26 +125,31 @@ def lexicon() -> None:
 @instance_for_command
 @pass_ctx
 def lexicon_list(ctx: Context) -> None:
-    """List every entry: word, then how it is said."""
-    entries = ctx.library.lexicon()
+    """List every entry: word, how it is said, and the entry's kind."""
+    entries = ctx.library.lexicon_entries()
     if not entries:
         echo("The lexicon is empty.")
-    for word, spoken in entries.items():
-        echo(f"{word}\t{spoken}")
+    for word, (spoken, kind) in entries.items():
+        echo(f"{word}\t{spoken}\t{kind}")
 
 
 @lexicon.command("add")
 @click.argument("word")
-@click.argument("spoken")
+@click.argument("spoken", required=False, default="")
+@click.option("--kind", type=click.Choice(["substitute", "spell", "phonemes", "language"]),
+              default="substitute", show_default=True,
+              help="substitute: say SPOKEN instead; spell: say WORD letter by letter (no "
+                   "SPOKEN); phonemes: SPOKEN is eSpeak NG phonemes (k'i:Ev); language: "
+                   "SPOKEN is a language tag (es) whose voice says WORD.")
 @instance_for_command
 @pass_ctx
-def lexicon_add(ctx: Context, word: str, spoken: str) -> None:
+def lexicon_add(ctx: Context, word: str, spoken: str, kind: str) -> None:
     """Say WORD as SPOKEN (replaces an existing entry for WORD)."""
     from reader.speech.lexicon import check_entry
 
-    word, spoken = check_entry(word, spoken)
-    ctx.library.set_pronunciation(word, spoken)
-    echo(f"{word} → {spoken}")
+    word, spoken = check_entry(word, spoken, kind)
+    ctx.library.set_pronunciation(word, spoken, kind)
+    echo(f"{word} → {spoken}" + ("" if kind == "substitute" else f" ({kind})"))
 
 
 @lexicon.command("remove")

@@ -8,6 +8,7 @@ import re
 import wave
 from dataclasses import dataclass
 
+import reader.speech.markup as markup
 from reader.model import Item
 from reader.speech.script import sentences
 
@@ -67,6 +68,7 @@ def overlay_clips(item: Item, parts: list[tuple[str, str]], cues: list[tuple[flo
     ``"all"`` (the element holding them all). A caption whose shown sentences match the
     spoken ones in number is read sentence by sentence (``ids["caption-N"]``).
     """
+    parts = [(kind, markup.written(words)) for kind, words in parts]  # as the cues show it
     text = " ".join(words for _, words in parts)
     spans = sentences(text) or [(0, len(text))]
     if len(cues) != len(spans) or not cues:

@@ -174,7 +174,7 @@ class EspeakSync:
         if self._props.get("voice") != voice:
             if E.SetVoiceByName(voice.encode()) != 0:
                 raise ValueError(f"the engine has no voice {voice!r}")
-            self._props["voice"] = voice
+            self._props = {"voice": voice}  # a new voice: set rate and volume again
         if self._props.get("rate") != rate:
             E.SetParameter(E.RATE, int(rate), 0)
             self._props["rate"] = rate
@@ -182,20 +182,65 @@ class EspeakSync:
             E.SetParameter(E.VOLUME, int(round(volume * 100)), 0)
             self._props["volume"] = volume
 
+    def _language_voice(self, lang: str) -> str | None:
+        """A voice of this engine for language ``lang`` (a lexicon's *language* entry); None
+        if it has none (the phrase is then said by the utterance's voice, never refused)."""
+        primary = lang.split("-")[0]
+        ids = [v["id"] for v in self.voices()
+               if any(x.lower() in (lang, primary) or x.lower().split("-")[0] == primary
+                      for x in v["languages"])]
+        if not ids:
+            return None
+        ids.sort(key=lambda i: (i.split("/")[-1] not in (lang, primary), len(i)))
+        return ids[0]
+
     def render(self, text: str, voice: str, rate: int, volume: float) -> Rendering:
-        self._set(voice, rate, volume)
+        """Lexicon spans (`reader.speech.markup`): phonemes go inline as eSpeak's ``[[…]]``
+        with its phoneme input on (``PHONEMES``); a phrase in another language is a run of
+        its own with that language's voice, its audio joined in between. Word marks are
+        offsets in ``text`` either way."""
+        import reader.speech.markup as markup
+
+        runs: list[tuple[str | None, list]] = []
+        for piece in markup.pieces(text):
+            if runs and runs[-1][0] == piece.lang:
+                runs[-1][1].append(piece)
+            else:
+                runs.append((piece.lang, [piece]))
         samples = bytearray()
         marks: list[tuple[int, int]] = []
+        for n, (lang, run) in enumerate(runs):
+            self._set((self._language_voice(lang) if lang else None) or voice, rate, volume)
+            said, starts = "", []
+            for piece in run:
+                starts.append((len(said), piece))
+                said += piece.said
+            flags = self.E.CHARS_UTF8 | self.E.PHONEMES
+            if n == len(runs) - 1:
+                flags |= self.E.ENDPAUSE
+            for char, sample in self._synth(said, flags, len(samples) // 2, samples):
+                at, piece = next((a, p) for a, p in reversed(starts) if a <= char)
+                if piece.phonemes:
+                    where = piece.start
+                elif piece.lang:  # said as written: word by word, after the span's opening
+                    where = piece.start + 1 + char - at
+                else:
+                    where = piece.start + char - at
+                marks.append((min(where, piece.end), sample))
+        return Rendering(bytes(samples), self.sample_rate, marks)
+
+    def _synth(self, text: str, flags: int, base: int, samples: bytearray):
+        """Say ``text`` onto ``samples``; yields (character in text, sample) word marks."""
+        out = []
         for offset, piece in chunks(text):
             self._buf, self._marks = bytearray(), []
-            data = piece.encode("utf-8")
             # Character positions are counted in characters of the UTF-8 text.
-            if self.E.Synth(data, flags=self.E.ENDPAUSE | self.E.CHARS_UTF8) != 0:
+            if self.E.Synth(piece.encode("utf-8"), flags=flags) != 0:
                 raise RuntimeError("eSpeak NG refused the text")
-            base = len(samples) // 2
-            marks += [(offset + c, base + s) for c, s in self._marks]
+            out += [(offset + c, base + s) for c, s in self._marks]
+            base += len(self._buf) // 2
             samples += self._buf
-        return Rendering(bytes(samples), self.sample_rate, marks)
+        return out
 
 
 @register_engine
@@ -288,6 +333,17 @@ class Pyttsx3Plain:
         return None
 
     def render(self, text: str, voice: str, rate: int, volume: float) -> Rendering:
+        """pyttsx3's drivers take plain text only (its eSpeak driver calls ``Synth`` with
+        ``ENDPAUSE | CHARS_UTF8``, no phoneme input), so lexicon spans are said as their
+        written words here; the marks are mapped back onto ``text``."""
+        import reader.speech.markup as markup
+
+        table = markup.to_engine(text)
+        r = self._render_plain(markup.written(text), voice, rate, volume)
+        r.marks = [(table[c], s) for c, s in r.marks]
+        return r
+
+    def _render_plain(self, text: str, voice: str, rate: int, volume: float) -> Rendering:
         from reader.speech.script import sentences
 
         samples, marks, sample_rate = bytearray(), [], 0

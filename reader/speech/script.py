@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import reader.speech.markup as markup
 from reader.i18n import gettext
 from reader.model import Item
 from reader.speech.credits import credit_phrase
@@ -49,8 +50,25 @@ def normalise(text: str, lang: str | None = "en") -> str:
 def say(text: str | None, lang: str | None, lexicon: Lexicon) -> str:
     """The reader's lexicon first (its entries are words as the page writes them, and they
     win over the rules), then the normaliser, whose tidying also means an entry "AP" →
-    "A.P." before a full stop never leaves "A.P.." in the script."""
-    return normalise(lexicon.apply(text or ""), lang)
+    "A.P." before a full stop never leaves "A.P.." in the script. Phonemes and language
+    spans (`reader.speech.markup`) pass the normaliser untouched, as placeholder words."""
+    text = lexicon.apply(text or "")
+    spans: list[str] = []
+
+    def hide(m: re.Match) -> str:
+        spans.append(m.group(0))
+        return f" {_placeholder(len(spans) - 1)} "
+
+    said = normalise(markup.SPAN_RE.sub(hide, text), lang)
+    for i, span in enumerate(spans):
+        said = re.sub(_placeholder(i), lambda _m, span=span: span, said, count=1,
+                      flags=re.IGNORECASE)
+    return said
+
+
+def _placeholder(i: int) -> str:
+    """A word no rule of the normaliser touches (lower-case letters only)."""
+    return "zqxspan" + "".join(chr(ord("a") + int(d)) for d in str(i)) + "xqz"
 
 
 def _sentence(text: str) -> str:

@@ -16,7 +16,7 @@ from pathlib import Path
 from reader.errors import EngineUnavailable, RenderError, TextError
 from reader.media import MediaStore, media_for
 from reader.model import Gallery, Item
-from reader.speech import loudness
+from reader.speech import loudness, markup
 from reader.speech.audio import mp3_bytes, wav_bytes
 from reader.speech.cache import FORMATS, AudioCache, cache_key
 from reader.speech.cues import webvtt, webvtt_words
@@ -65,7 +65,8 @@ class Speech:
     configured speech settings, whose files are stored pinned (never evicted by the quota)."""
 
     def __init__(self, cache: str | Path | MediaStore, config: EngineConfig | None = None,
-                 workers: int = 1, lexicon: Callable[[], dict[str, str]] | None = None,
+                 workers: int = 1,
+                 lexicon: Callable[[], dict[str, tuple[str, str]]] | None = None,
                  pool: EnginePool | None = None,
                  describe: Callable[[str], dict[str, bool]] | None = None,
                  defaults: SpeechSettings | None = None):
@@ -86,7 +87,8 @@ class Speech:
         """The speech of an instance folder: its cache in its media store's `audio/` (the
         instance folder's unless ``media`` is given), its library's lexicon."""
         return cls(media if media is not None else media_for(instance), config,
-                   workers=workers, lexicon=library.lexicon if library is not None else None,
+                   workers=workers,
+                   lexicon=library.lexicon_entries if library is not None else None,
                    describe=library.describe_choices if library is not None else None,
                    defaults=defaults)
 
@@ -227,9 +229,10 @@ class Speech:
         rendering.samples = loudness.normalise(rendering.samples, rendering.sample_rate)
         put, pin = self.cache.put, u.pinned
         put(u.key("wav"), "wav", wav_bytes(rendering.samples, rendering.sample_rate), pin)
-        put(u.key("vtt"), "vtt", webvtt(u.text, rendering).encode("utf-8"), pin)
-        put(u.key("words.vtt"), "words.vtt", webvtt_words(u.text, rendering).encode("utf-8"),
-            pin)
+        # Cues show the words as written, never a lexicon span's phonemes or language.
+        text, timed = markup.shown(u.text, rendering)
+        put(u.key("vtt"), "vtt", webvtt(text, timed).encode("utf-8"), pin)
+        put(u.key("words.vtt"), "words.vtt", webvtt_words(text, timed).encode("utf-8"), pin)
         put(u.key("mp3"), "mp3", mp3_bytes(rendering.samples, rendering.sample_rate), pin)
 
     def close(self) -> None:

@@ -131,6 +131,12 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (gallery_id, alt_key)
     );
     """,
+    # 7 (speech, issue 18): each lexicon entry's kind (reader/speech/lexicon.py `KINDS`);
+    # entries made before it are substitutions.
+    """
+    ALTER TABLE lexicon ADD COLUMN kind TEXT NOT NULL DEFAULT 'substitute'
+        CHECK (kind IN ('substitute', 'spell', 'phonemes', 'language'));
+    """,
 ]
 
 

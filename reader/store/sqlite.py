@@ -403,11 +403,18 @@ class SqliteStore(AccountsPart, SearchPart, SpeechChoicesPart):
             rows = con.execute("SELECT word, spoken FROM lexicon ORDER BY word").fetchall()
         return {r["word"]: r["spoken"] for r in rows}
 
-    def set_pronunciation(self, word: str, spoken: str) -> None:
+    def lexicon_entries(self) -> dict[str, tuple[str, str]]:
+        """Every entry, word → (spoken form, kind), in word order (one read)."""
+        with self._read() as con:
+            rows = con.execute("SELECT word, spoken, kind FROM lexicon ORDER BY word").fetchall()
+        return {r["word"]: (r["spoken"], r["kind"]) for r in rows}
+
+    def set_pronunciation(self, word: str, spoken: str, kind: str = "substitute") -> None:
         with self._write() as con:
-            con.execute("""INSERT INTO lexicon (word, spoken, updated_at) VALUES (?,?,?)
+            con.execute("""INSERT INTO lexicon (word, spoken, kind, updated_at) VALUES (?,?,?,?)
                            ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
-                           updated_at=excluded.updated_at""", (word, spoken, _now()))
+                           kind=excluded.kind, updated_at=excluded.updated_at""",
+                        (word, spoken, kind, _now()))
 
     def remove_pronunciation(self, word: str) -> bool:
         """Remove an entry; False if there was none."""

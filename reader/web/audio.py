@@ -29,12 +29,13 @@ from flask import (
     url_for,
 )
 
+import reader.speech.markup as markup
 from reader.config import RATE_RANGE  # one range for the web and the CLI
 from reader.errors import InputError
 from reader.model import Gallery, Item
 from reader.speech.cache import FORMATS
 from reader.speech.engine import EngineConfig
-from reader.speech.lexicon import check_entry
+from reader.speech.lexicon import Lexicon, check_entry
 from reader.speech.registry import check_engine
 from reader.speech.script import SpeechSettings
 from reader.speech.service import EngineUnavailable, RenderError, Speech, TextError, Utterance
@@ -158,31 +159,51 @@ class LexiconEditing:
     def _library(self):
         return self.app.extensions["library"]
 
-    def entries(self) -> list[tuple[str, str]]:
-        return sorted(self._library().lexicon().items(), key=lambda e: e[0].lower())
+    #: The kinds of entry (reader/speech/lexicon.py), as the page offers them.
+    kinds = (("substitute", "Say other words"), ("spell", "Spell it letter by letter"),
+             ("phonemes", "eSpeak phonemes"), ("language", "Say it in another language"))
 
-    def set(self, written: str, spoken: str) -> None:
+    def entries(self) -> list[tuple[str, str, str]]:
+        """(written, spoken, kind) of every entry, in word order."""
+        return sorted(((w, s, k) for w, (s, k) in self._library().lexicon_entries().items()),
+                      key=lambda e: e[0].lower())
+
+    def _checked(self, written: str, spoken: str, kind: str) -> tuple[str, str, str]:
         try:
-            word, said = check_entry(written, spoken)
+            word, said = check_entry(written, spoken, kind)
         except InputError as e:
-            raise InputError(e.message, field="written" if e.field == "word" else "spoken") \
-                from None
-        self._library().set_pronunciation(word, said)
+            field = {"word": "written", "kind": "kind"}.get(e.field or "", "spoken")
+            raise InputError(e.message, field=field) from None
+        if kind == "language":
+            service = speech()
+            if service.available() and service.voice_language(service.voice_for(said)) \
+                    != said.split("-")[0]:
+                raise InputError(f"this server has no voice for the language {said!r}",
+                                 field="spoken")
+        return word, said, kind
+
+    def set(self, written: str, spoken: str, kind: str = "substitute") -> None:
+        self._library().set_pronunciation(*self._checked(written, spoken, kind))
 
     def remove(self, written: str) -> None:
         if not self._library().remove_pronunciation(written):
             raise InputError(f"there is no entry for {written!r}", field="written")
 
-    def preview(self, text: str) -> tuple[bytes, str]:
-        """The text spoken with the lexicon applied, as MP3 (through the speech cache)."""
+    def preview(self, text: str, entry: tuple[str, str, str] | None = None) -> tuple[bytes, str]:
+        """The text spoken with the lexicon applied, as MP3 (through the speech cache);
+        ``entry`` (written, spoken, kind), checked like a saved one, is applied as if saved."""
         service = speech()
         if not service.available():
             raise EngineUnavailable("this server has no speech engine to listen with")
         from reader.speech.script import say
 
+        lexicon = service.lexicon()
+        if entry is not None:
+            word, said, kind = self._checked(*entry)
+            lexicon = Lexicon({**lexicon.entries_with_kinds(), word: (said, kind)})
         # The same road as every caption (lexicon, then normaliser), so the preview and
         # the saved entry give the same audio.
-        u = service.utterance_for_text(say(text, None, service.lexicon()), settings())
+        u = service.utterance_for_text(say(text, None, lexicon), settings())
         return service.read(u, "mp3"), "audio/mpeg"
 
 
@@ -198,16 +219,16 @@ def speech_media(gallery: Gallery, item: Item) -> dict[str, Any]:
     if not speech().available():
         text = speech_script(item, s, speech().lexicon(), gallery.lang,
                              speech().describes(gallery, item, s))
-        return {"speech": {"text": text, "voice": s.voice, "rate": s.rate, "audio": None,
-                           "wav": None, "cues": None}}
+        return {"speech": {"text": markup.written(text), "voice": s.voice, "rate": s.rate,
+                           "audio": None, "wav": None, "cues": None}}
     u = _utterance(gallery, item)
 
     def url(fmt: str) -> str:
         return url_for("audio.file", slug=gallery.slug, n=item.position, fmt=fmt,
                        v=u.key(fmt)[:16])
 
-    return {"speech": {"text": u.text, "voice": u.voice, "rate": u.rate, "audio": url("mp3"),
-                       "wav": url("wav"), "cues": url("vtt")}}
+    return {"speech": {"text": markup.written(u.text), "voice": u.voice, "rate": u.rate,
+                       "audio": url("mp3"), "wav": url("wav"), "cues": url("vtt")}}
 
 
 SPEECH_ERRORS = (EngineUnavailable, TextError, RenderError, TimeoutError)

@@ -49,7 +49,7 @@ def _fingerprint(gallery, kind: str) -> str:
     spoken = settings() if kind == "epub" else default_settings()
     data = {"kind": kind, "v": EXPORT_VERSION, "reader": _reader_version(),
             "gallery": dataclasses.asdict(gallery),
-            "lexicon": library().lexicon(), "speech": dataclasses.asdict(spoken),
+            "lexicon": library().lexicon_entries(), "speech": dataclasses.asdict(spoken),
             "engine": engine}
     blob = json.dumps(data, sort_keys=True, default=str).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:16]

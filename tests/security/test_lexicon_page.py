@@ -38,7 +38,7 @@ def test_add_listen_and_remove(signed_in, lexicon):
                                                 "spoken": "Mee-koh-lah-yiv",
                                                 "csrf_token": token})
     assert r.status_code == 303
-    assert lexicon.entries() == [("Mykolaiv", "Mee-koh-lah-yiv")]
+    assert lexicon.entries() == [("Mykolaiv", "Mee-koh-lah-yiv", "substitute")]
     page = signed_in.get("/edit/lexicon/").get_data(as_text=True)
     assert "Saved: “Mykolaiv” is said “Mee-koh-lah-yiv”." in page
     assert 'src="/edit/lexicon/listen?text=Mykolaiv"' in page
@@ -54,8 +54,42 @@ def test_add_listen_and_remove(signed_in, lexicon):
 def test_listen_first_plays_the_typed_form_without_saving(signed_in, lexicon):
     r = signed_in.get("/edit/lexicon/?written=Kyiv&spoken=keev&listen=1")
     assert r.status_code == 200
-    assert '<audio controls preload="auto" src="/edit/lexicon/listen?text=keev">' in r.get_data(
-        as_text=True)
+    src = "/edit/lexicon/listen?text=Kyiv&amp;spoken=keev&amp;kind=substitute"
+    assert f'<audio controls preload="auto" src="{src}">' in r.get_data(as_text=True)
+    assert lexicon.entries() == []
+    assert signed_in.get(src.replace("&amp;", "&")).mimetype == "audio/mpeg"
+    assert lexicon.entries() == []
+
+
+def test_each_kind_is_saved_and_listed(signed_in, lexicon):
+    token = form_token(signed_in, "/edit/lexicon/")
+    for written, spoken, kind in (("AFP", "", "spell"), ("Kyiv", "k'i:v", "phonemes"),
+                                  ("Las Siete Palabras", "es", "language")):
+        r = signed_in.post("/edit/lexicon/", data={"written": written, "spoken": spoken,
+                                                    "kind": kind, "csrf_token": token})
+        assert r.status_code == 303, r.get_data(as_text=True)
+    assert lexicon.entries() == [("AFP", "A.F.P.", "spell"), ("Kyiv", "k'i:v", "phonemes"),
+                                 ("Las Siete Palabras", "es", "language")]
+    page = signed_in.get("/edit/lexicon/").get_data(as_text=True)
+    assert "<td>eSpeak phonemes</td>" in page and "<td>Spell it letter by letter</td>" in page
+    assert '<select class="select" id="kind" name="kind" aria-describedby="kind-hint">' in page
+
+
+def test_bad_kinds_and_phonemes_are_tied_to_their_fields(signed_in, lexicon):
+    token = form_token(signed_in, "/edit/lexicon/")
+    r = signed_in.post("/edit/lexicon/", data={"written": "Kyiv", "spoken": "keev",
+                                                "kind": "shout", "csrf_token": token})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and '<a href="#kind">Choose how the word is said' in page
+    r = signed_in.post("/edit/lexicon/", data={"written": "Kyiv", "spoken": "[[k]] <b>",
+                                                "kind": "phonemes", "csrf_token": token})
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400 and '<a href="#spoken">The phonemes for' in page
+    r = signed_in.post("/edit/lexicon/", data={"written": "Kyiv", "spoken": "xq",
+                                                "kind": "language", "csrf_token": token})
+    assert r.status_code == 400 and "no voice for the language" in r.get_data(as_text=True)
+    bad = signed_in.get("/edit/lexicon/listen?text=Kyiv&spoken=%5B%5B&kind=phonemes")
+    assert bad.status_code == 400
     assert lexicon.entries() == []
 
 
@@ -90,4 +124,4 @@ def test_removing_something_absent_or_oversized_changes_nothing(signed_in, lexic
     r = signed_in.post("/edit/lexicon/remove", data={"written": "x" * 5000,
                                                       "csrf_token": token})
     assert r.status_code == 400
-    assert lexicon.entries() == [("Kyiv", "keev")]
+    assert lexicon.entries() == [("Kyiv", "keev", "substitute")]

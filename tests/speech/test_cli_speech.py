@@ -35,7 +35,7 @@ def test_lexicon_add_list_remove_and_bad_input(reader):
     assert reader("lexicon", "add", "Zaporizhzhia", "Zapo-REEZH-ya").exit_code == 0
     assert reader("lexicon", "add", "nato", "nay-toe").exit_code == 0
     assert reader("lexicon", "list").output.splitlines() == [
-        "Zaporizhzhia\tZapo-REEZH-ya", "nato\tnay-toe"]
+        "Zaporizhzhia\tZapo-REEZH-ya\tsubstitute", "nato\tnay-toe\tsubstitute"]
     assert reader("lexicon", "add", "nato", "NAY-toe").exit_code == 0  # replaces
     assert "nato\tNAY-toe" in reader("lexicon", "list").output
     bad = reader("lexicon", "add", "two words?", "x")
@@ -43,3 +43,16 @@ def test_lexicon_add_list_remove_and_bad_input(reader):
     assert reader("lexicon", "remove", "nato").exit_code == 0
     gone = reader("lexicon", "remove", "nato")
     assert gone.exit_code == 1 and "no lexicon entry for 'nato'" in gone.output
+
+
+def test_lexicon_add_with_a_kind(reader):
+    assert reader("lexicon", "add", "afp", "--kind", "spell").exit_code == 0
+    assert reader("lexicon", "add", "Kyiv", "k'i:v", "--kind", "phonemes").exit_code == 0
+    assert reader("lexicon", "add", "Las Siete Palabras", "es", "--kind", "language"
+                  ).exit_code == 0
+    assert reader("lexicon", "list").output.splitlines() == [
+        "Kyiv\tk'i:v\tphonemes", "Las Siete Palabras\tes\tlanguage", "afp\tA.F.P.\tspell"]
+    bad = reader("lexicon", "add", "Kyiv", "[[k]] x<", "--kind", "phonemes")
+    assert bad.exit_code == 1 and "field 'spoken'" in bad.output and "Traceback" not in bad.output
+    bad = reader("lexicon", "add", "Kyiv", "keev", "--kind", "shout")
+    assert bad.exit_code == 2 and "'shout' is not one of" in bad.output

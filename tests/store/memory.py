@@ -164,11 +164,16 @@ class MemoryStore:
 
     # -- lexicon ---------------------------------------------------------------------------
     def lexicon(self) -> dict[str, str]:
+        return {w: e[0] for w, e in sorted(self._s["lexicon"].items())}
+
+    def lexicon_entries(self) -> dict[str, tuple[str, str]]:
         return dict(sorted(self._s["lexicon"].items()))
 
-    def set_pronunciation(self, word: str, spoken: str) -> None:
+    def set_pronunciation(self, word: str, spoken: str, kind: str = "substitute") -> None:
+        if kind not in ("substitute", "spell", "phonemes", "language"):
+            raise ValueError(f"no lexicon kind {kind!r}")  # SQLite's CHECK does the same
         with self.transaction():
-            self._s["lexicon"][word] = spoken
+            self._s["lexicon"][word] = (spoken, kind)
 
     def remove_pronunciation(self, word: str) -> bool:
         with self.transaction():

@@ -134,6 +134,22 @@ def test_the_lexicon(store):
     assert store.lexicon() == {"Bülent": "Bewlent"}
 
 
+def test_lexicon_entries_keep_their_kind(store):
+    store.set_pronunciation("Kyiv", "k'i:Ev", "phonemes")
+    store.set_pronunciation("AFP", "A.F.P.", "spell")
+    store.set_pronunciation("Las Siete Palabras", "es", "language")
+    store.set_pronunciation("Bülent", "Bewlent")
+    assert store.lexicon_entries() == {
+        "AFP": ("A.F.P.", "spell"), "Bülent": ("Bewlent", "substitute"),
+        "Kyiv": ("k'i:Ev", "phonemes"), "Las Siete Palabras": ("es", "language")}
+    store.set_pronunciation("Kyiv", "Keev")  # replacing an entry replaces its kind too
+    assert store.lexicon_entries()["Kyiv"] == ("Keev", "substitute")
+    assert store.lexicon()["AFP"] == "A.F.P."
+    with pytest.raises(Exception):  # noqa: B017  (SQLite's CHECK, the memory store's test)
+        store.set_pronunciation("Odesa", "Odessa", "shout")
+    assert "Odesa" not in store.lexicon_entries()
+
+
 def test_accounts(store):
     ada = store.add_user("ada", "hash1", "stamp1", "2026-01-01T00:00:00+00:00")
     assert ada is not None and ada.name == "ada"
