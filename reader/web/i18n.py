@@ -10,6 +10,10 @@ always English. Pages with no gallery (the library, settings, help) are in Engli
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import g, has_request_context
 from markupsafe import Markup
 
@@ -59,6 +63,26 @@ def ngettext(singular: str, plural: str, n: int, **values) -> str:
     return i18n.ngettext(_current(), singular, plural, n, **values)
 
 
+def long_date(iso: str | None) -> str:
+    """A date in the words of the page being rendered: "2024-05-12" → "12 May 2024" in
+    English, "12 Μαΐου 2024" in Greek (Babel's long format for the language); as written if
+    it is not an ISO date."""
+    try:
+        d = date.fromisoformat(iso or "")
+    except ValueError:
+        return iso or ""
+    lang = _current()
+    if lang == "en":  # the site's own style (day first), as on every English page so far
+        return f"{d.day} {d:%B} {d.year}"
+    return format_date(d, "long", locale=lang)
+
+
+def decimal(value: str | float) -> str:
+    """A number in the page's language ("1.5" → "1,5" in German)."""
+    return format_decimal(float(value), locale=_current())
+
+
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    app.jinja_env.filters["decimal"] = decimal
