@@ -4,8 +4,11 @@ Templates mark their words with `{{ _('Next photo') }}` (and `ngettext`); the ca
 `reader.i18n`'s (`.po` files compiled in memory by Babel). The language is the page's: a
 gallery's or photo's page is in the gallery's language when a catalog has its interface
 words, else in English, and then those words are marked `lang="en"` (`ui_attrs`, the
-templates' `ui_t`). Words not yet wrapped in `_()` keep the `ui` marking (`english_attrs`):
-always English. Pages with no gallery (the library, settings, help) are in English.
+templates' `ui_t`). Every word of a gallery's pages is wrapped now (the player's script
+words come from `reader.web.listen._words`, the other scripts' from the templates' data
+attributes); `ui` (`english_attrs`) remains for a template whose words are still only in
+English: it marks them so. The site's own pages (the library, search, settings, help) are
+in English: they list galleries of every language, each title marked with its own.
 """
 
 from __future__ import annotations
