@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from reader.i18n import gettext
 from reader.web import create_app
 from tests.interface_words import gallery_words, latin_words, stray_english, texts_in_html
 from tests.photofiles import jpeg, scene
@@ -86,3 +87,24 @@ def test_the_gallerys_date_is_written_in_its_language(loaded):
     time = re.search(r'<time datetime="([^"]+)">([^<]+)</time>', html)
     assert time and time.group(1) == "2024-05-12"
     assert time.group(2) == CASES[lang][1]
+
+
+def test_a_static_export_of_the_gallery_says_no_english_either(loaded, instance, tmp_path):
+    """The exported pages carry the player's parts and words inline (data-parts)."""
+    import json
+
+    from reader.web.export_site import export_app, export_site
+
+    _app, gallery, lang = loaded
+    out = tmp_path / "site"
+    export_site(export_app(instance), gallery.slug, out)
+    pages = [p for p in out.rglob("*.html") if gallery.slug in p.as_posix()]
+    assert len(pages) >= 1 + len(gallery.items)
+    allowed = gallery_words(gallery)
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert stray_english(texts_in_html(html), lang, allowed) == [], page
+    player = next(p for p in pages if "data-parts='" in p.read_text(encoding="utf-8"))
+    inline = re.search(r"data-parts='([^']+)'", player.read_text(encoding="utf-8")).group(1)
+    words = json.loads(inline.replace("&#39;", "'").replace("&amp;", "&"))["words"]
+    assert words["play"] == gettext(lang, "Play all") != "Play all"
