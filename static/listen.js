@@ -171,9 +171,9 @@
     var part = parts[i];
     state.index = i;
     [track, wordTrack].forEach(function (t) { if (t && t.parentNode) t.parentNode.removeChild(t); });
-    track = addTrack("captions", "Spoken text", part.cues, buildTranscript, highlight);
+    track = addTrack("captions", say("captions", {}), part.cues, buildTranscript, highlight);
     wordTrack = part.words
-      ? addTrack("metadata", "Spoken words", part.words, buildTranscript, highlightWord)
+      ? addTrack("metadata", say("spokenWords", {}), part.words, buildTranscript, highlightWord)
       : null;
     audio.src = part.audio;
     transcriptTitle.textContent = part.title;

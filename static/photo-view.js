@@ -25,7 +25,9 @@
     img.style.height = "auto";
     viewer.scrollLeft = cx * img.offsetWidth - viewer.clientWidth / 2;
     viewer.scrollTop = cy * img.offsetHeight - viewer.clientHeight / 2;
-    say("Zoom " + Math.round(zoom * 100) + "%");
+    // The words are the page's (data-format, "Zoom {percent}%" in the page's language).
+    var format = (status && status.getAttribute("data-format")) || "{percent}%";
+    say(format.replace("{percent}", String(Math.round(zoom * 100))));
   }
 
   function pan(dx, dy) {

@@ -7,7 +7,8 @@
    styled by the theme, scaling with the text. Everything here is delegated from the document
    (clicks, and the media events, which do not bubble, caught on their way down), so it works
    for photos swapped in by reader.js or restored by Back/Forward just as on the first load.
-   The button's words (Play / Pause) are both in the page; this only shows one or the other. */
+   The button's words (Play / Pause) are both in the page; this only shows one or the other.
+   No words are written here: every one comes from the page (in the gallery's language). */
 (function () {
   "use strict";
 
@@ -33,7 +34,10 @@
     button.setAttribute("aria-label", button.getAttribute(playing ? "data-pause" : "data-play"));
     var time = document.getElementById(audio.id + "-time");
     if (time && isFinite(audio.duration) && audio.duration > 0) {
-      time.textContent = clock(audio.currentTime) + " / " + clock(audio.duration);
+      // "0:03 of 0:10" in the page's words (data-format, made by the template).
+      var format = time.getAttribute("data-format") || "{now} / {length}";
+      time.textContent = format.replace("{now}", clock(audio.currentTime))
+        .replace("{length}", clock(audio.duration));
     }
   }
 

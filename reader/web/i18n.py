@@ -4,12 +4,19 @@ Templates mark their words with `{{ _('Next photo') }}` (and `ngettext`); the ca
 `reader.i18n`'s (`.po` files compiled in memory by Babel). The language is the page's: a
 gallery's or photo's page is in the gallery's language when a catalog has its interface
 words, else in English, and then those words are marked `lang="en"` (`ui_attrs`, the
-templates' `ui_t`). Words not yet wrapped in `_()` keep the `ui` marking (`english_attrs`):
-always English. Pages with no gallery (the library, settings, help) are in English.
+templates' `ui_t`). Every word of a gallery's pages is wrapped now (the player's script
+words come from `reader.web.listen._words`, the other scripts' from the templates' data
+attributes); `ui` (`english_attrs`) remains for a template whose words are still only in
+English: it marks them so. The site's own pages (the library, search, settings, help) are
+in English: they list galleries of every language, each title marked with its own.
 """
 
 from __future__ import annotations
 
+from datetime import date
+
+from babel.dates import format_date
+from babel.numbers import format_decimal
 from flask import g, has_request_context
 from markupsafe import Markup
 
@@ -59,6 +66,26 @@ def ngettext(singular: str, plural: str, n: int, **values) -> str:
     return i18n.ngettext(_current(), singular, plural, n, **values)
 
 
+def long_date(iso: str | None) -> str:
+    """A date in the words of the page being rendered: "2024-05-12" → "12 May 2024" in
+    English, "12 Μαΐου 2024" in Greek (Babel's long format for the language); as written if
+    it is not an ISO date."""
+    try:
+        d = date.fromisoformat(iso or "")
+    except ValueError:
+        return iso or ""
+    lang = _current()
+    if lang == "en":  # the site's own style (day first), as on every English page so far
+        return f"{d.day} {d:%B} {d.year}"
+    return format_date(d, "long", locale=lang)
+
+
+def decimal(value: str | float) -> str:
+    """A number in the page's language ("1.5" → "1,5" in German)."""
+    return format_decimal(float(value), locale=_current())
+
+
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.i18n")
     app.jinja_env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    app.jinja_env.filters["decimal"] = decimal

@@ -27,10 +27,12 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, jsonify, url_for
 
+from reader.i18n import gettext
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
 from reader.speech.listening import Part, gallery_key, gallery_mp3, m3u, parts
 from reader.speech.service import EngineUnavailable, Utterance
+from reader.web import i18n
 from reader.web.admission import refused
 from reader.web.assets import register_script
 from reader.web.audio import (
@@ -108,14 +110,18 @@ def _parts(gallery: Gallery, inline: bool = False) -> list[dict[str, Any]]:
 
 
 def _words(gallery: Gallery) -> dict[str, str]:
-    """The words the player's script shows (interface words, here to be translated with the
-    page's; ``{n}``-style fields are filled in by the script)."""
-    return {"pause": "Pause", "resume": "Resume", "play": "Play all",
-            "title": gallery.title, "now": "{part}. {title}",
-            "stopped": "Stopped. Play all starts again from the beginning or the photo you "
-                       "are on.",
-            "end": "The end of the gallery.",
-            "each": "End of photo {n}. Resume plays photo {next}."}
+    """The words the player's script shows, in the gallery's interface language (the page's:
+    `reader.web.i18n`); ``{n}``-style fields are filled in by the script."""
+    lang = i18n.interface_lang(gallery.lang)
+    return {"pause": gettext(lang, "Pause"), "resume": gettext(lang, "Resume"),
+            "play": gettext(lang, "Play all"), "title": gallery.title, "now": "{part}. {title}",
+            "stopped": gettext(lang, "Stopped. Play all starts again from the beginning or "
+                                     "the photo you are on."),
+            "end": gettext(lang, "The end of the gallery."),
+            "each": gettext(lang, "End of photo %(n)s. Resume plays photo %(next)s.",
+                            n="{n}", next="{next}"),
+            "captions": gettext(lang, "Spoken text"),
+            "spokenWords": gettext(lang, "Spoken words")}
 
 
 def _player_data(gallery: Gallery, inline: bool = False) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from urllib.parse import urlencode, urlsplit
 
 from flask import (
@@ -68,12 +67,8 @@ def page_context():
 
 @bp.app_template_filter("long_date")
 def long_date(iso: str | None) -> str:
-    """"2022-11-09" → "9 November 2022" (as written, if it is not an ISO date)."""
-    try:
-        d = date.fromisoformat(iso or "")
-    except ValueError:
-        return iso or ""
-    return f"{d.day} {d:%B} {d.year}"
+    """"2022-11-09" → "9 November 2022" (in the page's language: `reader.web.i18n`)."""
+    return i18n.long_date(iso)
 
 
 @bp.app_template_filter("gist")
