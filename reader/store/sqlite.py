@@ -26,7 +26,7 @@ from reader.store.slugs import SLUG_MAX, check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
 from reader.store.sqlite_search import SearchPart
-from reader.store.sqlite_speech import SpeechChoicesPart
+from reader.store.sqlite_speech import SpeechPart
 
 LIBRARY_FILE = "library.sqlite3"
 BATCH_SIZE = 200  # galleries per transaction in save_many
@@ -39,7 +39,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SqliteStore(AccountsPart, SearchPart, SpeechChoicesPart):
+class SqliteStore(AccountsPart, SearchPart, SpeechPart):
     """The galleries in one SQLite file. Cheap to create; connections are opened per call
     (or per `transaction()`), so one instance serves any number of threads."""
 
@@ -395,28 +395,3 @@ class SqliteStore(AccountsPart, SearchPart, SpeechChoicesPart):
         with self._write() as con:
             if con.execute("DELETE FROM galleries WHERE slug = ?", (slug,)).rowcount == 0:
                 raise NotFound(slug)
-
-    # -- the pronunciation lexicon (validated by reader.speech.lexicon) ---------------------
-    def lexicon(self) -> dict[str, str]:
-        """Every entry, word → spoken form, in word order."""
-        with self._read() as con:
-            rows = con.execute("SELECT word, spoken FROM lexicon ORDER BY word").fetchall()
-        return {r["word"]: r["spoken"] for r in rows}
-
-    def lexicon_entries(self) -> dict[str, tuple[str, str]]:
-        """Every entry, word → (spoken form, kind), in word order (one read)."""
-        with self._read() as con:
-            rows = con.execute("SELECT word, spoken, kind FROM lexicon ORDER BY word").fetchall()
-        return {r["word"]: (r["spoken"], r["kind"]) for r in rows}
-
-    def set_pronunciation(self, word: str, spoken: str, kind: str = "substitute") -> None:
-        with self._write() as con:
-            con.execute("""INSERT INTO lexicon (word, spoken, kind, updated_at) VALUES (?,?,?,?)
-                           ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
-                           kind=excluded.kind, updated_at=excluded.updated_at""",
-                        (word, spoken, kind, _now()))
-
-    def remove_pronunciation(self, word: str) -> bool:
-        """Remove an entry; False if there was none."""
-        with self._write() as con:
-            return con.execute("DELETE FROM lexicon WHERE word = ?", (word,)).rowcount > 0

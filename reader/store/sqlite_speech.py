@@ -1,13 +1,45 @@
-"""The SQLite store's speech choices: whether a gallery's descriptions are spoken, chosen by
-editors per gallery or per description (migration 6). Mixed into `SqliteStore`; what a
-choice means is `reader.speech.script`'s."""
+"""The SQLite store's speech data: the pronunciation lexicon with its entry kinds
+(migrations 3 and 7), and whether a gallery's descriptions are spoken, chosen by editors per
+gallery or per description (migration 6). Mixed into `SqliteStore`; what an entry or a choice
+means is `reader.speech`'s."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 from reader.errors import NotFound
 
 
-class SpeechChoicesPart:
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class SpeechPart:
+    # -- the pronunciation lexicon (validated by reader.speech.lexicon) ---------------------
+    def lexicon(self) -> dict[str, str]:
+        """Every entry, word → spoken form, in word order."""
+        with self._read() as con:
+            rows = con.execute("SELECT word, spoken FROM lexicon ORDER BY word").fetchall()
+        return {r["word"]: r["spoken"] for r in rows}
+
+    def lexicon_entries(self) -> dict[str, tuple[str, str]]:
+        """Every entry, word → (spoken form, kind), in word order (one read)."""
+        with self._read() as con:
+            rows = con.execute("SELECT word, spoken, kind FROM lexicon ORDER BY word").fetchall()
+        return {r["word"]: (r["spoken"], r["kind"]) for r in rows}
+
+    def set_pronunciation(self, word: str, spoken: str, kind: str = "substitute") -> None:
+        with self._write() as con:
+            con.execute("""INSERT INTO lexicon (word, spoken, kind, updated_at) VALUES (?,?,?,?)
+                           ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
+                           kind=excluded.kind, updated_at=excluded.updated_at""",
+                        (word, spoken, kind, _now()))
+
+    def remove_pronunciation(self, word: str) -> bool:
+        """Remove an entry; False if there was none."""
+        with self._write() as con:
+            return con.execute("DELETE FROM lexicon WHERE word = ?", (word,)).rowcount > 0
+
     # -- whether descriptions are spoken (speech, migration 6) ------------------------------
     def describe_choices(self, slug: str) -> dict[str, bool]:
         """The editors' choices for a gallery: '' → the gallery's, a description's key
