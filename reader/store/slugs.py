@@ -8,7 +8,7 @@ import re
 from slugify import slugify
 
 from reader.errors import InputError
-from reader.model import Gallery
+from reader.model import Gallery, too_many_photos
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_MAX = 80
@@ -29,6 +29,8 @@ def check_gallery(gallery: Gallery) -> None:
     if not gallery.items:
         raise InputError("a gallery needs at least one photo", source=gallery.source,
                          field="items")
+    if message := too_many_photos(len(gallery.items)):
+        raise InputError(message, source=gallery.source, field="items")
     if gallery.slug is not None and not SLUG_RE.match(gallery.slug):
         raise InputError(f"{gallery.slug!r} is not a slug (lower-case letters, digits and "
                          "single hyphens)", source=gallery.source, field="slug")

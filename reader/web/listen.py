@@ -41,7 +41,7 @@ from reader.web.audio import (
     speech,
     speech_error_response,
 )
-from reader.web.context import gallery_or_404
+from reader.web.context import gallery_is_partial, gallery_or_404
 from reader.web.settings import Choice, Field, register_field
 from reader.web.shortcuts import Shortcut, register_shortcut
 
@@ -125,6 +125,8 @@ def listen_player(gallery: Gallery) -> dict[str, Any]:
     inline = bool(current_app.config.get("STATIC_EXPORT"))
     if not speech().available():
         return {"parts": [], "downloads": None}
+    if inline and gallery_is_partial(gallery):  # a photo page reads its own photo only
+        gallery = gallery_or_404(gallery.slug)
     data = _player_data(gallery, inline) if inline else {"parts": [True]}
     return {"parts": data["parts"], "data": data, "inline": inline,
             "parts_url": None if inline else url_for("listen.parts_json", slug=gallery.slug),

@@ -105,6 +105,13 @@ class MemoryStore:
         with self.transaction():
             return copy.deepcopy(self._find(slug)["gallery"])
 
+    def get_photo(self, slug: str, position: int) -> tuple[Gallery, int]:
+        with self.transaction():
+            g = copy.deepcopy(self._find(slug)["gallery"])
+        total = len(g.items)
+        g.items = [it for it in g.items if it.position == position]
+        return g, total
+
     def save(self, gallery: Gallery, images: Sequence[StoredImage] = ()) -> Gallery:
         check_gallery(gallery)
         with self.transaction():
@@ -117,11 +124,11 @@ class MemoryStore:
                                  if r["gallery"].slug == gallery.slug), None)
             if existing is None:
                 base = gallery.slug or make_slug(gallery.title)
-                slug, n = base, 1
-                while any(r["gallery"].slug == slug for r in records.values()):
-                    n += 1
-                    slug = f"{base}-{n}"
-                gallery.slug = slug
+                taken = {r["gallery"].slug for r in records.values()}
+                suffixes = [int(s[len(base) + 1:]) for s in taken
+                            if s.startswith(base + "-") and s[len(base) + 1:].isdigit()]
+                gallery.slug = (base if base not in taken
+                                else f"{base}-{max([1, *suffixes]) + 1}")
                 existing = {"id": self._s["next_gallery"]}
                 self._s["next_gallery"] += 1
                 records[existing["id"]] = existing
