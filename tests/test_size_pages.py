@@ -144,3 +144,17 @@ def test_bulk_import_frees_the_write_lock_between_galleries(library):
             assert seen == int(re.sub(r"\D", "", g.title)) + 1
     finally:
         probe.close()
+
+
+def test_photo_folder_over_the_maximum_is_refused_before_any_photo_is_read(tmp_path):
+    from reader.importers.photos import load_photo_gallery
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    (folder / "gallery.txt").write_text("Too many photos\n", encoding="utf-8")
+    for n in range(1, MAX_PHOTOS + 2):
+        (folder / f"p{n:04d}.jpg").write_bytes(b"not read: refused before decoding")
+    result = load_photo_gallery(folder, instance=tmp_path / "instance")
+    assert result.gallery is None
+    messages = [str(e) for e in result.errors]
+    assert any("p2001.jpg" in m and "at most 2,000" in m for m in messages), messages

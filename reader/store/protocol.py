@@ -90,8 +90,9 @@ class SearchRow:
 
 @dataclass(frozen=True)
 class SearchPage:
-    total: int  # every photo that matches
+    total: int  # the photos that match, counted up to the window (never more)
     rows: list[SearchRow]  # best first
+    more: bool = False  # more than the window match (they were not all counted)
 
 
 @runtime_checkable
@@ -177,5 +178,6 @@ class Store(Protocol):
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,
                window: int) -> SearchPage:
-        """Photos matching every term, best first. When more than ``window`` match, only the
+        """Photos matching every term, best first. Counts no further than ``window + 1``: when
+        more than ``window`` match, ``total`` is ``window``, ``more`` is true, and only the
         ``window`` most recently stored matches are ranked and paged through."""

@@ -286,13 +286,13 @@ class MemoryStore:
                         score = sum(WEIGHTS[name] for name, ws in words.items() for w in ws
                                     for t in terms if t.matches(w))
                         found.append((score, item_id, g, item))
-        total = len(found)
-        if total > window:
+        more = len(found) > window
+        if more:
             found = sorted(found, key=lambda f: f[1], reverse=True)[:window]
         found.sort(key=lambda f: (-f[0], f[1]))
-        return SearchPage(total, [
+        return SearchPage(len(found), [
             SearchRow(slug=g.slug, position=it.position, total=len(g.items),
                       gallery_title=g.title, standfirst=g.standfirst if it.position == 1
                       else None, caption=it.caption, alt=it.alt, credit=it.credit,
                       lang=g.lang, date=g.date)
-            for _, _, g, it in found[offset:offset + limit]])
+            for _, _, g, it in found[offset:offset + limit]], more=more)
