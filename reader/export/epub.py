@@ -24,6 +24,7 @@ asks, which general EPUB libraries do not offer for Media Overlays.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 import uuid
 import zipfile
@@ -307,11 +308,12 @@ def _image(store: ImageStore, record: StoredImage,
 
 def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str | Path,
                out: str | Path, speech=None, settings: SpeechSettings | None = None,
-               modified: datetime | None = None) -> EpubResult:
+               modified: datetime | None = None, progress=None) -> EpubResult:
     """Write ``gallery`` as an EPUB 3 to ``out`` (written whole, then renamed into place).
 
     ``images``: the library's records of the gallery's photos; ``speech``: a
-    `reader.speech.service.Speech` (None or one without an engine: a book without audio).
+    `reader.speech.service.Speech` (None or one without an engine: a book without audio);
+    ``progress(done, total)``: called after each photo. Photos and audio are streamed in.
     """
     settings = settings or SpeechSettings()
     lang = gallery.lang or "en"
@@ -335,11 +337,11 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
     documents = {}
     for ch in chapters:
         documents[ch.name], ids = book.photo_page(ch, total)
-        if speech is None:
-            continue
-        parts = script_parts(ch.item, settings, speech.lexicon(), gallery.lang,
-                             speech.describes(gallery, ch.item, settings))
+        parts = speech and script_parts(ch.item, settings, speech.lexicon(), gallery.lang,
+                                        speech.describes(gallery, ch.item, settings))
         if not parts:
+            if progress is not None:
+                progress(len(documents), total)
             continue
         u = speech.utterance(gallery, ch.item, settings)
         ch.audio_path = speech.file(u, "mp3")
@@ -347,6 +349,8 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         cues = read_cues(speech.file(u, "vtt").read_text(encoding="utf-8"))
         ids.setdefault("description", ids["all"])
         ch.clips = overlay_clips(ch.item, parts, cues, length, ids)
+        if progress is not None:
+            progress(len(documents), total)
     has_audio = any(ch.clips for ch in chapters)
     stamp = (modified or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -362,6 +366,12 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
                 info.external_attr = 0o644 << 16
                 z.writestr(info, data)
 
+            def copy(name: str, path: Path) -> None:  # streamed, stored (already compressed)
+                info = zipfile.ZipInfo(name, ZIP_TIME)
+                info.external_attr, info.file_size = 0o644 << 16, path.stat().st_size
+                with path.open("rb") as src, z.open(info, "w") as dst:
+                    shutil.copyfileobj(src, dst, 1 << 16)
+
             put("mimetype", b"application/epub+zip", compress=False)  # first, stored
             put("META-INF/container.xml", CONTAINER)
             put("EPUB/package.opf", package(book, chapters, has_audio, stamp))
@@ -371,10 +381,10 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
             for ch in chapters:
                 put(f"EPUB/{ch.name}.xhtml", documents[ch.name])
                 if ch.image_path is not None:
-                    put(f"EPUB/images/{ch.name}.jpg", ch.image_path.read_bytes(), False)
+                    copy(f"EPUB/images/{ch.name}.jpg", ch.image_path)
                 if ch.clips:
                     put(f"EPUB/{ch.name}.smil", smil(ch))
-                    put(f"EPUB/audio/{ch.name}.mp3", ch.audio_path.read_bytes(), False)
+                    copy(f"EPUB/audio/{ch.name}.mp3", ch.audio_path)
         os.chmod(tmp, 0o644)
         os.replace(tmp, out)
     except BaseException:
@@ -385,9 +395,9 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
 
 
 def export_epub(library, instance: str | Path, slug: str, out: str | Path, speech=None,
-                settings: SpeechSettings | None = None) -> EpubResult:
+                settings: SpeechSettings | None = None, progress=None) -> EpubResult:
     """The book of the gallery ``slug`` in ``library`` (a `reader.store.Store`); raises
     `reader.errors.NotFound` for an unknown slug."""
     gallery = library.get(slug)
     images = library.images(it.image for it in gallery.items if it.image)
-    return build_epub(gallery, images, instance, out, speech, settings)
+    return build_epub(gallery, images, instance, out, speech, settings, progress=progress)

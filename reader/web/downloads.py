@@ -1,10 +1,13 @@
 """The gallery page's downloads: `/g/<slug>/book.epub` and `/g/<slug>/site.zip`.
 
-Each is built on first request into ``<instance>/exports/`` under a name holding a hash of
-everything it is made from (the gallery, its photos' keys, the lexicon, the speech settings,
-the engine version and the export format), so an edit makes a new file and a repeat request
-sends the one already built. Files are written whole, then renamed into place; one build per
-name at a time.
+Each is built into ``<instance>/exports/`` under a name holding a hash of everything it is
+made from (the gallery, its photos' keys, the lexicon, the speech settings, the engine version
+and the export format), so an edit makes a new file and a repeat request sends the one
+already built. The build runs in the background (`reader.builds`, the app's ``builds``
+extension), one per name however many readers ask: until the file is there a request gets 202
+with ``Retry-After`` and a page (`templates/building.html`) saying how far the build is, with
+a link to try again (no script, no automatic reload). Files are written whole, then renamed
+into place.
 """
 
 from __future__ import annotations
@@ -14,25 +17,35 @@ import hashlib
 import json
 import shutil
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, Flask, current_app, send_file
+from flask import (
+    Blueprint,
+    Flask,
+    current_app,
+    make_response,
+    render_template,
+    request,
+    send_file,
+)
 
+from reader.builds import FAILED, Builder, ThreadBuilder
 from reader.web.context import gallery_or_404, library
+from reader.web.errors import error_response
 
 bp = Blueprint("exports", __name__)
 
 EXPORT_VERSION = "1"
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
 
 
 def init_app(app: Flask) -> None:
     from reader.web import export_site
 
     app.register_blueprint(bp)
+    # One background build at a time per process (exports are CPU-bound; a later job queue
+    # replaces this, `reader.builds.Builder`).
+    app.extensions.setdefault("builds", ThreadBuilder(workers=1))
     export_site.init_app(app)
 
 
@@ -58,20 +71,37 @@ def _reader_version() -> str:
         return "unknown"
 
 
-def _lock(path: Path) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(str(path), threading.Lock())
+def builder() -> Builder:
+    return current_app.extensions["builds"]
 
 
-def _built(slug: str, kind: str, suffix: str, build) -> Path:
+RETRY_AFTER = 2  # seconds, in the 202's Retry-After
+
+
+def _download(slug: str, kind: str, suffix: str, make, *, mimetype: str, name: str,
+              what: str):
+    """Send the built file when it is there; else start its build (one per content key,
+    shared by every request waiting for it; `reader.builds`) and answer 202 with a page
+    saying how far it is and a link to try again."""
     gallery = gallery_or_404(slug)
     folder = Path(current_app.instance_path) / "exports"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{slug}-{_fingerprint(gallery, kind)}{suffix}"
-    with _lock(path):
-        if not path.exists():
-            build(path)
-    return path
+    if not path.exists():
+        build = builder().start(str(path), lambda b: make(path, b.progress))
+        if build.state == FAILED:
+            current_app.logger.error("%s of %s failed: %s", what, slug, build.error)
+            return error_response(500, f"The {what} could not be made",
+                                  f"Making the {what} of this gallery failed: {build.error}")
+        if not path.exists():  # still under way (or finished just now: then send it)
+            page = render_template("building.html", gallery=gallery, build=build, what=what,
+                                   again=request.path)
+            response = make_response(page, 202)
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            response.cache_control.no_store = True
+            return response
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=name,
+                     max_age=0)
 
 
 @bp.get("/g/<slug>/book.epub")
@@ -79,13 +109,14 @@ def epub(slug: str):
     from reader.export.epub import export_epub
     from reader.web.audio import settings, speech
 
+    # Everything the build needs is taken from this request now: it runs in another thread.
+    lib, instance, service, chosen = library(), current_app.instance_path, speech(), settings()
 
-    def build(path: Path) -> None:
-        export_epub(library(), current_app.instance_path, slug, path, speech(), settings())
+    def make(path: Path, progress) -> None:
+        export_epub(lib, instance, slug, path, service, chosen, progress=progress)
 
-    path = _built(slug, "epub", ".epub", build)
-    return send_file(path, mimetype="application/epub+zip", as_attachment=True,
-                     download_name=f"{slug}.epub", max_age=0)
+    return _download(slug, "epub", ".epub", make, mimetype="application/epub+zip",
+                     name=f"{slug}.epub", what="talking book (EPUB)")
 
 
 @bp.get("/g/<slug>/site.zip")
@@ -94,10 +125,10 @@ def site(slug: str):
 
     app = current_app._get_current_object()  # the running app renders the site's pages
 
-    def build(path: Path) -> None:
+    def make(path: Path, progress) -> None:
         with tempfile.TemporaryDirectory(dir=path.parent, prefix=".site-") as tmp:
             folder = Path(tmp) / slug
-            export_site(app, slug, folder)
+            export_site(app, slug, folder, progress=progress)
             partial = Path(tmp) / "site.zip"
             with zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as z:
                 for f in sorted(folder.rglob("*")):
@@ -106,6 +137,5 @@ def site(slug: str):
             partial.chmod(0o644)
             shutil.move(partial, path)
 
-    path = _built(slug, "site", "-site.zip", build)
-    return send_file(path, mimetype="application/zip", as_attachment=True,
-                     download_name=f"{slug}-site.zip", max_age=0)
+    return _download(slug, "site", "-site.zip", make, mimetype="application/zip",
+                     name=f"{slug}-site.zip", what="website (zip)")
