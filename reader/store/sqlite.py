@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -41,6 +42,34 @@ PHOTO_COUNT = ("ifnull((SELECT max(i.position) FROM items i WHERE i.gallery_id =
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+BUSY_TIMEOUT = 10.0  # seconds a write waits for the lock before "database is locked"
+POLL = 0.002  # seconds between two tries for the write lock
+# After a transaction that held the lock this long, bulk import pauses a little longer than
+# POLL before the next, so a writer waiting in another process gets in between two galleries.
+YIELD_AFTER, YIELD_FOR = 0.010, 0.004
+
+
+def _begin_immediate(con: sqlite3.Connection) -> None:
+    """BEGIN IMMEDIATE, trying every POLL seconds while another connection writes.
+
+    SQLite's own busy handler backs off to sleeps of 25 to 100 ms, so a writer waiting behind
+    a bulk import could miss every short gap between two galleries; trying every 2 ms takes
+    the first one."""
+    deadline = time.monotonic() + BUSY_TIMEOUT
+    con.execute("PRAGMA busy_timeout = 0")
+    try:
+        while True:
+            try:
+                con.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as e:
+                if "locked" not in str(e) or time.monotonic() > deadline:
+                    raise
+            time.sleep(POLL)
+    finally:
+        con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
 
 
 class SqliteStore(AccountsPart, SearchPart):
@@ -89,7 +118,7 @@ class SqliteStore(AccountsPart, SearchPart):
             return
         con = self._connect()
         try:
-            con.execute("BEGIN IMMEDIATE")
+            _begin_immediate(con)
             self._local.con = con
             try:
                 yield self
@@ -276,8 +305,11 @@ class SqliteStore(AccountsPart, SearchPart):
         for gallery in galleries:
             try:
                 check_gallery(gallery)
+                held = time.monotonic()
                 with self._write() as con:
                     self._store(con, gallery, _now())
+                if time.monotonic() - held > YIELD_AFTER:
+                    time.sleep(YIELD_FOR)  # let a waiting writer take the lock first
             except InputError as e:
                 yield gallery, e
             else:
