@@ -158,3 +158,28 @@ def test_photo_folder_over_the_maximum_is_refused_before_any_photo_is_read(tmp_p
     assert result.gallery is None
     messages = [str(e) for e in result.errors]
     assert any("p2001.jpg" in m and "at most 2,000" in m for m in messages), messages
+
+
+def test_a_static_export_writes_the_player_parts_once_not_into_every_page(app, tmp_path):
+    """Every exported page used to carry the whole part list (an export quadratic in the
+    gallery's size); now the pages point at one parts.js, and each is the same size."""
+    import json
+
+    from reader.web.export_site import export_site
+
+    slug = app.extensions["library"].save(gallery("Harbour export", 24)).slug
+    out = tmp_path / "site"
+    export_site(app, slug, out)
+    pages = {n: (out / "g" / slug / f"{n}.html").read_text(encoding="utf-8")
+             for n in (2, 12, 23)}  # all with the four nav links
+    script = f"../../listen/{slug}/parts.js"
+    assert all(f'data-parts-script="{script}"' in p for p in pages.values())
+    assert all("data:text/vtt" not in p for p in pages.values())
+    assert max(map(len, pages.values())) - min(map(len, pages.values())) < 200
+    text = (out / "listen" / slug / "parts.js").read_text(encoding="utf-8")
+    data = json.loads(text.removeprefix("window.READER_LISTEN_PARTS = ").rstrip(";\n"))
+    assert [p["n"] for p in data["parts"]] == list(range(25))
+    # Its URLs are relative to the gallery's pages, and every file they name is exported.
+    for part in data["parts"]:
+        assert part["cues"].startswith("data:text/vtt;base64,")
+        assert (out / "g" / slug / part["audio"]).resolve().is_file(), part["audio"]

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 from flask import abort, current_app
-from flask import g as flask_g
 
 from reader.errors import NotFound
 from reader.model import Gallery
 from reader.store import Store
-
-
-def gallery_is_partial(gallery: Gallery) -> bool:
-    """Whether this request read ``gallery`` with one photo only (`photo_or_404`), for the
-    rare part of a page that needs them all (a static export's inline player)."""
-    return gallery.slug in flask_g.get("partial_galleries", ())
 
 
 def library() -> Store:
@@ -31,7 +24,6 @@ def photo_or_404(slug: str, n: int) -> tuple[Gallery, int]:
     """The gallery with photo ``n`` only in its items, and its number of photos."""
     try:
         g, total = library().get_photo(slug, n)
-        flask_g.partial_galleries = {*flask_g.get("partial_galleries", ()), slug}
     except NotFound:
         abort(404, description=f"No gallery called “{slug}” in this library.")
     if not g.items:

@@ -154,6 +154,11 @@ class _Exporter:
             return response.get_data()
 
 
+def is_static_export() -> bool:
+    """Whether this request is one of a static export's own (for code outside templates)."""
+    return has_request_context() and bool(request.environ.get(EXPORT_KEY))
+
+
 def init_app(app: Flask) -> None:
     """Templates rendered for an export see ``config.STATIC_EXPORT`` true (a context variable
     ``config`` shadows the app's for those requests only)."""
@@ -215,11 +220,18 @@ def _export(app: Flask, slug: str, out: Path, progress: Callable[[int, int], Non
             _write(staging / path, exporter.fetch(client, url))
             result.pages.append(path)
             progress(len(result.pages), len(pages) + 1 + len(exporter.resources))
-        for path, url in sorted(exporter.resources.items()):
-            _write(staging / path, exporter.fetch(client, url))
-            result.files.append(path)
-            progress(len(result.pages) + len(result.files),
-                     len(result.pages) + len(exporter.resources))
+        # URLs built inside a file (the player's parts.js) are used by the gallery's pages,
+        # so they are made relative to the gallery's folder; a file may name more files
+        # (the parts' audio), fetched in turn until none is new.
+        exporter.current = f"g/{slug}/index.html"
+        fetched: set[str] = set()
+        while todo := sorted(set(exporter.resources) - fetched):
+            for path in todo:
+                _write(staging / path, exporter.fetch(client, exporter.resources[path]))
+                fetched.add(path)
+                result.files.append(path)
+                progress(len(result.pages) + len(result.files),
+                         len(result.pages) + len(exporter.resources))
         shutil.copytree(static_dir(), staging / "static")
         result.files += sorted(str(p.relative_to(staging)) for p in
                                (staging / "static").rglob("*") if p.is_file())
