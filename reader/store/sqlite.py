@@ -1,7 +1,8 @@
 """The embedded store: the library in one SQLite file (WAL mode), with schema migrations.
 
-Every SQL statement of the project lives in this module and its two parts,
-`sqlite_accounts` (editors, the sign-in throttle) and `sqlite_search` (FTS5); the schema is
+Every SQL statement of the project lives in this module and its parts,
+`sqlite_accounts` (editors, the sign-in throttle), `sqlite_search` (FTS5) and
+`sqlite_speech` (the lexicon, whether descriptions are spoken); the schema is
 `reader.store.migrations`. Every write is one transaction: a gallery lands whole or not at
 all. A gallery is identified by its source (re-importing the same file updates it in place and
 keeps its slug) or, where it has no source, by its slug.
@@ -26,6 +27,7 @@ from reader.store.protocol import LibraryPage, Summary
 from reader.store.slugs import check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_search import SearchPart
+from reader.store.sqlite_speech import SpeechPart
 
 LIBRARY_FILE = "library.sqlite3"
 BATCH_SIZE = 200  # accepted for compatibility; save_many commits each gallery on its own
@@ -72,7 +74,7 @@ def _begin_immediate(con: sqlite3.Connection) -> None:
         con.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT * 1000)}")
 
 
-class SqliteStore(AccountsPart, SearchPart):
+class SqliteStore(AccountsPart, SearchPart, SpeechPart):
     """The galleries in one SQLite file. Cheap to create; connections are opened per call
     (or per `transaction()`), so one instance serves any number of threads."""
 
@@ -404,47 +406,3 @@ class SqliteStore(AccountsPart, SearchPart):
         with self._write() as con:
             if con.execute("DELETE FROM galleries WHERE slug = ?", (slug,)).rowcount == 0:
                 raise NotFound(slug)
-
-    # -- the pronunciation lexicon (validated by reader.speech.lexicon) ---------------------
-    def lexicon(self) -> dict[str, str]:
-        """Every entry, word → spoken form, in word order."""
-        with self._read() as con:
-            rows = con.execute("SELECT word, spoken FROM lexicon ORDER BY word").fetchall()
-        return {r["word"]: r["spoken"] for r in rows}
-
-    def set_pronunciation(self, word: str, spoken: str) -> None:
-        with self._write() as con:
-            con.execute("""INSERT INTO lexicon (word, spoken, updated_at) VALUES (?,?,?)
-                           ON CONFLICT(word) DO UPDATE SET spoken=excluded.spoken,
-                           updated_at=excluded.updated_at""", (word, spoken, _now()))
-
-    def remove_pronunciation(self, word: str) -> bool:
-        """Remove an entry; False if there was none."""
-        with self._write() as con:
-            return con.execute("DELETE FROM lexicon WHERE word = ?", (word,)).rowcount > 0
-
-    # -- whether descriptions are spoken (speech, migration 6) ------------------------------
-    def describe_choices(self, slug: str) -> dict[str, bool]:
-        """The editors' choices for a gallery: '' → the gallery's, a description's key
-        (`reader.speech.script.description_key`) → that photo's. Absent: no choice."""
-        with self._read() as con:
-            rows = con.execute(
-                """SELECT d.alt_key, d.speak FROM speech_describe d
-                   JOIN galleries g ON g.id = d.gallery_id WHERE g.slug = ?""",
-                (slug,)).fetchall()
-        return {r["alt_key"]: bool(r["speak"]) for r in rows}
-
-    def set_describe(self, slug: str, alt_key: str, speak: bool | None) -> None:
-        """Choose for the gallery (``alt_key`` '') or one description; None clears it."""
-        with self._write() as con:
-            row = con.execute("SELECT id FROM galleries WHERE slug = ?", (slug,)).fetchone()
-            if row is None:
-                raise NotFound(slug)
-            if speak is None:
-                con.execute("DELETE FROM speech_describe WHERE gallery_id = ? AND alt_key = ?",
-                            (row["id"], alt_key))
-            else:
-                con.execute("""INSERT INTO speech_describe (gallery_id, alt_key, speak)
-                               VALUES (?,?,?) ON CONFLICT(gallery_id, alt_key)
-                               DO UPDATE SET speak=excluded.speak""",
-                            (row["id"], alt_key, int(speak)))
