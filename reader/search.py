@@ -29,8 +29,8 @@ MAX_QUERY_CHARS = 500
 PER_PAGE = 20
 # Counting and ranking cost time per matching photo, so a query that matches more photos
 # than this (a common word) is counted only that far ("more than 2,000 results") and ranked
-# among the most recently stored RANK_WINDOW of its matches only; the page says so. Keeps a
-# search's cost bounded whatever the archive's size (see bench/size_pages.py).
+# among the most recently stored RANK_WINDOW of its matches only; the page says so. (FTS5
+# still reads a prefix's whole match list: see bench/size_pages.py.)
 RANK_WINDOW = 2_000
 
 # A word, as FTS5's unicode61 tokenizer sees one: letters and digits; everything else,
