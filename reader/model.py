@@ -30,6 +30,19 @@ class Item:
     image: str | None = None  # key of the stored original, once photos are imported
 
 
+# The most photos one gallery may hold (every importer, the editor and every store refuse
+# more, naming the file): pages, parts and exports are sized for it (see bench/size.py).
+MAX_PHOTOS = 2_000
+
+
+def too_many_photos(count: int, what: str = "photos") -> str | None:
+    """The message refusing ``count`` photos, or None when it is within `MAX_PHOTOS`."""
+    if count <= MAX_PHOTOS:
+        return None
+    return (f"it has {count:,} {what}; a gallery may have at most {MAX_PHOTOS:,} "
+            "(split it into several galleries)")
+
+
 @dataclass
 class Gallery:
     title: str

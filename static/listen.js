@@ -1,7 +1,8 @@
 /* Listening mode: play the whole gallery, part by part, with the spoken sentence highlighted.
  *
  * Parts come from the player's data-parts-url (a JSON route, fetched now) or, in a static
- * export, its data-parts (templates/partials/listen_player.html): part 0 is the title and
+ * export, its data-parts-script (one script file setting window.READER_LISTEN_PARTS;
+ * templates/partials/listen_player.html): part 0 is the title and
  * introduction, part n is "Photo n of N." and photo n's caption and credit. The words this
  * shows come with them ({parts, words}), made by the server in the page's language.
  * Each part's WebVTT cues (one per sentence, timed from the engine's word positions) come
@@ -49,6 +50,19 @@
         ready = null;
         waiting.forEach(function (f) { f(); });
       });
+  }
+  if (!parts.length && player.getAttribute("data-parts-script")) {
+    // A static export: one script file for the whole gallery (file:// loads scripts, not JSON).
+    ready = [];
+    var partsScript = document.createElement("script");
+    partsScript.src = player.getAttribute("data-parts-script");
+    partsScript.onload = function () {
+      take(window.READER_LISTEN_PARTS || {});
+      var waiting = ready;
+      ready = null;
+      waiting.forEach(function (f) { f(); });
+    };
+    document.head.appendChild(partsScript);
   }
   function whenReady(f) { if (ready) ready.push(f); else if (parts.length) f(); }
 

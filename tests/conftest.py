@@ -115,3 +115,20 @@ class Reader:
 @pytest.fixture
 def reader(instance: Path) -> Reader:
     return Reader(instance)
+
+
+def downloaded(client, url: str, deadline: float = 300.0):
+    """GET a download that is built in the background (`reader.builds`): while it answers
+    202 (a progress page with Retry-After and a link to try again), ask again, until it
+    answers something else or the generous deadline passes. Polls a state, never a time."""
+    import time
+
+    end = time.monotonic() + deadline
+    while True:
+        r = client.get(url)
+        if r.status_code != 202:
+            return r
+        assert r.headers["Retry-After"].isdigit()
+        assert f'href="{url}"' in r.get_data(as_text=True)
+        assert time.monotonic() < end, f"{url} still being made after {deadline} s"
+        time.sleep(0.05)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from reader.importers import parse_source
 from reader.web import create_app
 from tests.conftest import SEED
@@ -48,3 +50,32 @@ def test_pages_for_a_gallery_and_a_photo(app, client):
     assert b"Photo 13 of 13" in r.data
     assert client.get(f"/g/{g.slug}/14").status_code == 404
     assert client.get(f"/g/{g.slug}/0").status_code == 404
+
+
+def test_galleries_come_a_page_at_a_time_with_links(app, client):
+    from reader.model import Gallery, Item
+
+    lib = app.extensions["library"]
+    stored = list(lib.save_many(
+        Gallery(title=f"Harbour day {n}", date=f"2020-01-{n:02d}", lang="en",
+                items=[Item(position=1, caption="Boats.")]) for n in range(1, 8)))
+    assert all(error is None for _, error in stored)
+    whole = client.get("/api/galleries").json  # small library: the whole list, as before
+    assert [g["title"] for g in whole] == [f"Harbour day {n}" for n in range(7, 0, -1)]
+
+    pages, url = [], "/api/galleries?per_page=3"
+    while url:
+        r = client.get(url)
+        assert r.status_code == 200 and r.headers["X-Total-Count"] == "7"
+        pages.append([g["title"] for g in r.json])
+        links = {rel: target for target, rel in
+                 re.findall(r'<([^>]+)>; rel="(\w+)"', r.headers["Link"])}
+        assert links["first"].endswith("page=1&per_page=3") or "page=1" in links["first"]
+        assert "page=3" in links["last"]
+        url = links.get("next")
+    assert [t for page in pages for t in page] == [g["title"] for g in whole]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    r = client.get("/api/galleries?per_page=3&page=4")
+    assert r.status_code == 404 and "3 pages" in r.json["error"]
+    assert client.get("/api/galleries?per_page=0").status_code == 400
+    assert "Link" not in client.get("/api/galleries").headers

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent / "reader"
 # Lowest first. A part not listed here fails the test: place every new part in its layer.
 LAYERS = [
     ["reader.errors", "reader.model", "reader.paging", "reader.instance", "reader.resources",
-     "reader.i18n", "reader.validate"],
+     "reader.i18n", "reader.validate", "reader.builds"],
     ["reader.config"],
     ["reader.media"],
     ["reader.images"],

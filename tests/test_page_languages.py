@@ -13,6 +13,7 @@ import pytest
 from reader.i18n import gettext
 from reader.importers import load_path
 from reader.web import create_app
+from tests.conftest import downloaded
 from tests.photofiles import jpeg, scene
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -90,7 +91,7 @@ def test_every_page_type_keeps_the_gallerys_language_and_direction(loaded, insta
         assert (attrs.get("lang"), attrs.get("dir")) == (lang, direction), page
 
     # The EPUB: the package's language, and every XHTML page's.
-    r = client.get(f"/g/{slug}/book.epub")
+    r = downloaded(client, f"/g/{slug}/book.epub")
     assert r.status_code == 200
     book = tmp_path / "book.epub"
     book.write_bytes(r.data)

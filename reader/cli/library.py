@@ -34,8 +34,9 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
 
     Each gallery is stored whole or not at all; re-importing a source updates it in place.
     A folder or zip of photos gives one gallery; each refused photo is reported on its own
-    and the rest are imported. Many texts (a folder) are written in batches, with a progress
-    bar. Whatever could not be imported is listed at the end and the exit status is 1.
+    and the rest are imported. Many texts (a folder) are written one gallery to a
+    transaction, with a progress bar. Whatever could not be imported is listed at the end
+    and the exit status is 1.
     """
     import time
 
@@ -104,7 +105,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
         if result.gallery is not None:
             save_with_photos(result.gallery, result.images, str(path))
 
-    # Texts: parsed (in worker processes with --jobs) and written in batches.
+    # Texts: parsed (in worker processes with --jobs), each written in its own transaction.
     bulk = len(texts) > 1
     sources: dict[int, str] = {}
     stored = photos = 0

@@ -43,7 +43,8 @@ def search(ctx: Context, words: tuple[str, ...], page: int, per_page: int,
                    f"{_styled(hit, 'caption')}"
                    + (f" [{_styled(hit, 'credit')}]" if hit.credit else ""))
     p = results.pager
-    echo(f"{p.first_row}–{p.last_row} of {results.total} results"
+    counted = f"more than {results.total:,}" if results.window else f"{results.total}"
+    echo(f"{p.first_row}–{p.last_row} of {counted} results"
                + (f" (page {p.page} of {p.pages}; --page N for more)" if p.pages > 1 else ""),
                err=True)
 

@@ -306,11 +306,12 @@ def _image(store: ImageStore, record: StoredImage) -> tuple[bytes, tuple[int, in
 
 def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str | Path,
                out: str | Path, speech=None, settings: SpeechSettings | None = None,
-               modified: datetime | None = None) -> EpubResult:
+               modified: datetime | None = None, progress=None) -> EpubResult:
     """Write ``gallery`` as an EPUB 3 to ``out`` (written whole, then renamed into place).
 
     ``images``: the library's records of the gallery's photos; ``speech``: a
-    `reader.speech.service.Speech` (None or one without an engine: a book without audio).
+    `reader.speech.service.Speech` (None or one without an engine: a book without audio);
+    ``progress(done, total)``: called after each photo.
     """
     settings = settings or SpeechSettings()
     lang = gallery.lang or "en"
@@ -334,11 +335,11 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
     documents = {}
     for ch in chapters:
         documents[ch.name], ids = book.photo_page(ch, total)
-        if speech is None:
-            continue
-        parts = script_parts(ch.item, settings, speech.lexicon(), gallery.lang,
-                             speech.describes(gallery, ch.item, settings))
+        parts = speech and script_parts(ch.item, settings, speech.lexicon(), gallery.lang,
+                                        speech.describes(gallery, ch.item, settings))
         if not parts:
+            if progress is not None:
+                progress(len(documents), total)
             continue
         u = speech.utterance(gallery, ch.item, settings)
         ch.audio_data = speech.read(u, "mp3")
@@ -346,6 +347,8 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
         cues = read_cues(speech.read(u, "vtt").decode("utf-8"))
         ids.setdefault("description", ids["all"])
         ch.clips = overlay_clips(ch.item, parts, cues, length, ids)
+        if progress is not None:
+            progress(len(documents), total)
     has_audio = any(ch.clips for ch in chapters)
     stamp = (modified or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
@@ -384,9 +387,9 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
 
 
 def export_epub(library, instance: str | Path, slug: str, out: str | Path, speech=None,
-                settings: SpeechSettings | None = None) -> EpubResult:
+                settings: SpeechSettings | None = None, progress=None) -> EpubResult:
     """The book of the gallery ``slug`` in ``library`` (a `reader.store.Store`); raises
     `reader.errors.NotFound` for an unknown slug."""
     gallery = library.get(slug)
     images = library.images(it.image for it in gallery.items if it.image)
-    return build_epub(gallery, images, instance, out, speech, settings)
+    return build_epub(gallery, images, instance, out, speech, settings, progress=progress)

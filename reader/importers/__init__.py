@@ -22,7 +22,7 @@ from reader.importers.registry import (
     register_importer,
 )
 from reader.importers.text import parse_gallery_text
-from reader.model import Gallery
+from reader.model import Gallery, too_many_photos
 
 MAX_SOURCE_BYTES = 2 * 1024 * 1024  # a gallery text is a few KB; 2 MiB is far past any real one
 
@@ -96,6 +96,8 @@ def parse_source(data: bytes, source: str, *, kind: str = "text",
     """Parse one source's bytes with the importer registered as ``kind``."""
     text = decode_source(data, source)
     gallery = IMPORTERS[kind].parse(text, source)
+    if message := too_many_photos(len(gallery.items)):
+        raise InputError(message, source=source, field="items")
     if lang:
         gallery.lang = check_lang(lang, source=source)
     elif not gallery.lang:

@@ -51,7 +51,7 @@ from reader.importers.photo_files import (  # noqa: F401  (part of this module's
     _Entry,
     natural_key,
 )
-from reader.model import Gallery, GalleryWarning, Item, StoredImage
+from reader.model import MAX_PHOTOS, Gallery, GalleryWarning, Item, StoredImage, too_many_photos
 
 DEFAULT_LIMITS = ZipLimits()
 Progress = Callable[[int, int], None]  # (photos done so far, photos in all)
@@ -140,6 +140,9 @@ def _title_from(path: Path) -> str:
 def _run(found: _Collected, instance: Path, lang: str | None, jobs: int | None,
          progress: Progress | None) -> list[PhotoOutcome]:
     entries = _ordered(found)
+    if message := too_many_photos(len(entries), "photo files"):  # before any is processed
+        raise InputError(f"the first photo over the limit: {message}",
+                         source=found.where(entries[MAX_PHOTOS].name))
     tasks = [PhotoTask(str(e.path), found.where(e.name), str(instance), lang) for e in entries]
     done = 0
 

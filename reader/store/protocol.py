@@ -90,8 +90,9 @@ class SearchRow:
 
 @dataclass(frozen=True)
 class SearchPage:
-    total: int  # every photo that matches
+    total: int  # the photos that match, counted up to the window (never more)
     rows: list[SearchRow]  # best first
+    more: bool = False  # more than the window match (they were not all counted)
 
 
 @runtime_checkable
@@ -124,13 +125,22 @@ class Store(Protocol):
     def get(self, slug: str) -> Gallery:
         """The gallery; raises `reader.errors.NotFound`."""
 
+    def get_photo(self, slug: str, position: int) -> tuple[Gallery, int]:
+        """The gallery with only photo ``position`` in its ``items`` (empty when there is no
+        such photo) and how many photos it has: what a single-photo page needs, at a cost
+        that does not grow with the gallery. Raises `reader.errors.NotFound`."""
+
     def save(self, gallery: Gallery, images: Sequence[StoredImage] = ()) -> Gallery:
         """Store a gallery whole, replacing the one with the same source (or slug); sets
-        ``gallery.slug``. Raises `InputError` for a gallery that cannot be stored."""
+        ``gallery.slug``: a new gallery's is its title's slug, or, when that is taken,
+        ``slug-N`` one past the highest N taken (found in one query). Raises `InputError` for
+        a gallery that cannot be stored (`check_gallery`: e.g. over `MAX_PHOTOS` photos)."""
 
     def save_many(self, galleries: Iterable[Gallery], batch_size: int = 200
                   ) -> Iterator[tuple[Gallery, InputError | None]]:
-        """Store many galleries; a bad one is reported (with its error) and the rest stored."""
+        """Store many galleries, each in its own transaction (the write lock is free between
+        two, so an editor never waits for more than one gallery); a bad one is reported
+        (with its error) and the rest stored."""
 
     def delete(self, slug: str) -> None:
         """Raises `reader.errors.NotFound`."""
@@ -188,5 +198,6 @@ class Store(Protocol):
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,
                window: int) -> SearchPage:
-        """Photos matching every term, best first. When more than ``window`` match, only the
+        """Photos matching every term, best first. Counts no further than ``window + 1``: when
+        more than ``window`` match, ``total`` is ``window``, ``more`` is true, and only the
         ``window`` most recently stored matches are ranked and paged through."""

@@ -8,7 +8,7 @@ import re
 from slugify import slugify
 
 from reader.errors import InputError
-from reader.model import Gallery
+from reader.model import Gallery, too_many_photos
 from reader.validate import check_gallery_text
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -30,6 +30,8 @@ def check_gallery(gallery: Gallery) -> None:
     if not gallery.items:
         raise InputError("a gallery needs at least one photo", source=gallery.source,
                          field="items")
+    if message := too_many_photos(len(gallery.items)):
+        raise InputError(message, source=gallery.source, field="items")
     if gallery.slug is not None and (len(gallery.slug) > SLUG_MAX
                                      or not SLUG_RE.match(gallery.slug)):
         shown = gallery.slug if len(gallery.slug) <= 40 else gallery.slug[:40] + "…"

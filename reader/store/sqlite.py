@@ -1,7 +1,8 @@
 """The embedded store: the library in one SQLite file (WAL mode), with schema migrations.
 
-Every SQL statement of the project lives in this module and its two parts,
-`sqlite_accounts` (editors, the sign-in throttle) and `sqlite_search` (FTS5); the schema is
+Every SQL statement of the project lives in this module and its parts,
+`sqlite_accounts` (editors, the sign-in throttle), `sqlite_search` (FTS5) and
+`sqlite_speech` (the lexicon, whether descriptions are spoken); the schema is
 `reader.store.migrations`. Every write is one transaction: a gallery lands whole or not at
 all. A gallery is identified by its source (re-importing the same file updates it in place and
 keeps its slug) or, where it has no source, by its slug.
@@ -12,6 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -25,14 +27,21 @@ from reader.store.protocol import LibraryPage, Summary
 from reader.store.slugs import SLUG_MAX, check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
+from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR, begin_immediate
 from reader.store.sqlite_search import SearchPart
 from reader.store.sqlite_speech import SpeechPart
 
 LIBRARY_FILE = "library.sqlite3"
-BATCH_SIZE = 200  # galleries per transaction in save_many
+BATCH_SIZE = 200  # accepted for compatibility; save_many commits each gallery on its own
 # The library's order, newest first, undated last. Written the same way in the indexes of
 # migration 5, so every listing query walks an index instead of sorting.
 _NEWEST = "ifnull(date, '') DESC, id DESC"
+
+
+# A gallery's number of photos: its items are numbered 1..N (`Gallery.renumber` before every
+# write), so the last position is the count, found by one seek in the (gallery_id, position)
+# index instead of counting N entries.
+PHOTO_COUNT = ("ifnull((SELECT max(i.position) FROM items i WHERE i.gallery_id = g.id), 0)")
 
 
 def _now() -> str:
@@ -91,6 +100,10 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         con.row_factory = sqlite3.Row
         con.execute("PRAGMA foreign_keys = ON")
         con.execute("PRAGMA busy_timeout = 10000")
+        # In WAL mode a commit then writes the log without waiting for the disk (the
+        # checkpoint syncs): cheap commits let bulk import take one transaction per gallery.
+        # A power cut may lose the last commits, never corrupt the file.
+        con.execute("PRAGMA synchronous = NORMAL")
         return con
 
     def _current(self) -> sqlite3.Connection | None:
@@ -106,7 +119,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         with translated(self.path):
             con = self._connect()
             try:
-                con.execute("BEGIN IMMEDIATE")
+                begin_immediate(con)
                 self._local.con = con
                 try:
                     yield self
@@ -157,7 +170,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         cannot both apply the same step.
         """
         with self._read() as con:
-            con.execute("PRAGMA journal_mode = WAL")
+            con.execute("PRAGMA journal_mode = WAL")  # persistent: set once in the file
         with self._write() as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]
             if version > len(MIGRATIONS):
@@ -183,7 +196,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         with self._read() as con:
             rows = con.execute(
                 f"""SELECT g.slug, g.title, g.date, g.lang, g.section,
-                          (SELECT count(*) FROM items i WHERE i.gallery_id = g.id) AS n
+                          {PHOTO_COUNT} AS n
                    FROM galleries g ORDER BY {_NEWEST}"""
             ).fetchall()
         return [Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
@@ -210,7 +223,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
             pager = Pager(page, per_page, total)
             rows = con.execute(
                 f"""SELECT g.slug, g.title, g.date, g.lang, g.section,
-                           (SELECT count(*) FROM items i WHERE i.gallery_id = g.id) AS n
+                           {PHOTO_COUNT} AS n
                     FROM (SELECT id FROM galleries {clause} ORDER BY {_NEWEST}
                           LIMIT ? OFFSET ?) AS p
                     JOIN galleries g ON g.id = p.id
@@ -252,6 +265,22 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
             items = con.execute(
                 "SELECT * FROM items WHERE gallery_id = ? ORDER BY position", (row["id"],)
             ).fetchall()
+        return self._gallery(row, items)
+
+    def get_photo(self, slug: str, position: int) -> tuple[Gallery, int]:
+        """The gallery with only photo ``position`` in its ``items`` (none if it has no such
+        photo) and its number of photos: two index seeks, whatever the gallery's size."""
+        with self._snapshot() as con:
+            row = con.execute(f"SELECT g.*, {PHOTO_COUNT} AS n FROM galleries g "
+                              "WHERE g.slug = ?", (slug,)).fetchone()
+            if row is None:
+                raise NotFound(slug)
+            items = con.execute("SELECT * FROM items WHERE gallery_id = ? AND position = ?",
+                                (row["id"], position)).fetchall()
+        return self._gallery(row, items), row["n"]
+
+    @staticmethod
+    def _gallery(row: sqlite3.Row, items: list[sqlite3.Row]) -> Gallery:
         return Gallery(
             slug=row["slug"], title=row["title"], section=row["section"], date=row["date"],
             published=row["published"], standfirst=row["standfirst"],
@@ -276,41 +305,23 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
 
     def save_many(self, galleries: Iterable[Gallery], batch_size: int = BATCH_SIZE
                   ) -> Iterator[tuple[Gallery, InputError | None]]:
-        """Store many galleries, ``batch_size`` to a transaction (bulk import).
-
-        Each gallery is still whole or absent: it gets its own savepoint, so a bad one is
-        rolled back alone and reported (yielded with its error) while the rest are stored.
-        Yields each gallery with ``None`` or its error once its batch has been committed.
-        """
-        batch: list[Gallery] = []
+        """Store many galleries (bulk import), each in its own transaction, so the write
+        lock is free between two galleries and an editor's save waits for one gallery at
+        most, never for a batch (``batch_size`` is ignored; WAL with ``synchronous =
+        NORMAL`` keeps a commit cheap). A bad gallery is rolled back alone and yielded with
+        its error; each gallery is yielded once its transaction has ended."""
         for gallery in galleries:
-            batch.append(gallery)
-            if len(batch) >= batch_size:
-                yield from self._save_batch(batch)
-                batch = []
-        if batch:
-            yield from self._save_batch(batch)
-
-    def _save_batch(self, batch: list[Gallery]) -> list[tuple[Gallery, InputError | None]]:
-        now = _now()
-        done: list[tuple[Gallery, InputError | None]] = []
-        with self._write() as con:
-            for gallery in batch:
-                try:
-                    check_gallery(gallery)
-                    con.execute("SAVEPOINT one_gallery")
-                    try:
-                        self._store(con, gallery, now)
-                    except BaseException:
-                        con.execute("ROLLBACK TO one_gallery")
-                        con.execute("RELEASE one_gallery")
-                        raise
-                    con.execute("RELEASE one_gallery")
-                except InputError as e:
-                    done.append((gallery, e))
-                else:
-                    done.append((gallery, None))
-        return done
+            try:
+                check_gallery(gallery)
+                held = time.monotonic()
+                with self._write() as con:
+                    self._store(con, gallery, _now())
+                if time.monotonic() - held > YIELD_AFTER:
+                    time.sleep(YIELD_FOR)  # let a waiting writer take the lock first
+            except InputError as e:
+                yield gallery, e
+            else:
+                yield gallery, None
 
     def _store(self, con: sqlite3.Connection, gallery: Gallery, now: str,
                images: Sequence[StoredImage] = ()) -> None:
@@ -385,11 +396,21 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
 
     @staticmethod
     def _free_slug(con: sqlite3.Connection, base: str) -> str:
-        slug, n = base, 1
-        while con.execute("SELECT 1 FROM galleries WHERE slug = ?", (slug,)).fetchone():
-            n += 1  # the number fits within SLUG_MAX: the base gives way
-            slug = f"{base[:SLUG_MAX - len(str(n)) - 1].rstrip('-')}-{n}"
-        return slug
+        """``base``, or ``base-N`` one past the highest N taken: one query, a range of the
+        slug index (``base-`` ≤ slug < ``base.``), whatever the number sharing the title.
+        A number that would pass SLUG_MAX makes the base give way (then its own range)."""
+        row = con.execute(
+            """SELECT EXISTS (SELECT 1 FROM galleries WHERE slug = :base) AS taken,
+                      (SELECT max(CAST(substr(slug, :cut) AS INTEGER)) FROM galleries
+                       WHERE slug > :base || '-' AND slug < :base || '.'
+                         AND substr(slug, :cut) NOT GLOB '*[^0-9]*') AS top""",
+            {"base": base, "cut": len(base) + 2}).fetchone()
+        if not row["taken"]:
+            return base
+        n = max(row["top"] or 1, 1) + 1
+        if len(base) + 1 + len(str(n)) <= SLUG_MAX:
+            return f"{base}-{n}"
+        return SqliteStore._free_slug(con, base[:SLUG_MAX - len(str(n)) - 1].rstrip("-"))
 
     def delete(self, slug: str) -> None:
         with self._write() as con:

@@ -22,15 +22,21 @@ class SearchPart:
             return SearchPage(0, [])
         expr = match_expression(terms)
         with self._snapshot() as con:  # one snapshot for the count and the rows
-            total = con.execute("SELECT count(*) FROM search_index WHERE search_index MATCH ?",
-                                (expr,)).fetchone()[0]
-            pool = ("search_index WHERE search_index MATCH ?" if total <= window else
+            # Count no further than one past the window (newest first, which FTS5 walks
+            # without sorting): a common word costs what a rare one does.
+            total = con.execute(
+                """SELECT count(*) FROM (SELECT rowid FROM search_index
+                   WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?)""",
+                (expr, int(window) + 1)).fetchone()[0]
+            more = total > window
+            pool = ("search_index WHERE search_index MATCH ?" if not more else
                     f"""(SELECT rowid, rank FROM search_index WHERE search_index MATCH ?
                          ORDER BY rowid DESC LIMIT {int(window)})""")
             rows = con.execute(
                 f"""SELECT i.position, i.caption, i.alt, i.credit, g.slug, g.title, g.lang,
                           g.date, iif(i.position = 1, g.standfirst, NULL) AS standfirst,
-                          (SELECT count(*) FROM items c WHERE c.gallery_id = g.id) AS total
+                          (SELECT max(c.position) FROM items c
+                           WHERE c.gallery_id = g.id) AS total
                    FROM (SELECT rowid, rank FROM {pool}
                          ORDER BY rank LIMIT ? OFFSET ?) AS s
                    JOIN items i ON i.id = s.rowid
@@ -38,8 +44,8 @@ class SearchPart:
                    ORDER BY s.rank""",
                 (expr, limit, offset),
             ).fetchall() if limit > 0 else []
-        return SearchPage(total, [
+        return SearchPage(min(total, window), [
             SearchRow(slug=r["slug"], position=r["position"], total=r["total"],
                       gallery_title=r["title"], standfirst=r["standfirst"],
                       caption=r["caption"], alt=r["alt"], credit=r["credit"], lang=r["lang"],
-                      date=r["date"]) for r in rows])
+                      date=r["date"]) for r in rows], more=more)

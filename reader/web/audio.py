@@ -41,7 +41,7 @@ from reader.speech.script import SpeechSettings
 from reader.speech.service import EngineUnavailable, RenderError, Speech, TextError, Utterance
 from reader.web.admission import refused
 from reader.web.assets import register_script
-from reader.web.context import gallery_or_404
+from reader.web.context import photo_or_404
 from reader.web.media import register_provider
 from reader.web.media_files import send_media
 from reader.web.settings import ON_OFF, Choice, Field, current_settings, register_field
@@ -254,13 +254,11 @@ def plain_text(message: str, status: int):
 def file(slug: str, n: int, fmt: str):
     if fmt not in FORMATS:
         abort(404, description=f"No audio format “{fmt}”: try mp3, wav or vtt.")
-    gallery = gallery_or_404(slug)
-    if not 1 <= n <= len(gallery.items):
-        abort(404, description=f"This gallery has photos 1 to {len(gallery.items)}.")
+    gallery, _total = photo_or_404(slug, n)  # this photo only: the same cost at any size
     if not speech().available():
         return plain_text(UNAVAILABLE, 503)
     try:
-        u = _utterance(gallery, gallery.items[n - 1])
+        u = _utterance(gallery, gallery.items[0])
     except EngineUnavailable:
         return plain_text(UNAVAILABLE, 503)
     return send_utterance(u, fmt, f"{slug}/{n}")

@@ -1,13 +1,19 @@
 """The gallery page's downloads: `/g/<slug>/book.epub` and `/g/<slug>/site.zip`.
 
-Each is built on first request into the media store's ``exports/`` under a name holding a
-hash of exactly what changes its bytes: the gallery, its photos' keys, the lexicon, the engine
-version, the export format, and the speech settings *it is spoken with* — the reader's own for
-the EPUB, the configured defaults for site.zip (its pages are rendered without the reader's
-cookie), so site.zip is one file whatever a reader's settings. An edit makes a new file and a
-repeat request sends the one already built. A build is made in a temporary folder and stored
-whole; one build per name at a time; a new build is admitted at the client's render rate
-(reader/web/admission.py), and the quota may evict an old one (it is built again if asked).
+Each is built into the media store's ``exports/`` under a name holding a hash of exactly what
+changes its bytes: the gallery, its photos' keys, the lexicon, the engine version, the export
+format, and the speech settings *it is spoken with* — the reader's own for the EPUB, the
+configured defaults for site.zip (its pages are rendered without the reader's cookie), so
+site.zip is one file whatever a reader's settings. An edit makes a new file and a repeat
+request sends the one already built.
+
+The build runs in the background (`reader.builds`, the app's ``builds`` extension), one per
+name however many readers ask: until the file is stored a request gets 202 with
+``Retry-After`` and a page (`templates/building.html`) saying how far the build is, with a
+link to try again (no script, no automatic reload). A new build is admitted at the client's
+render rate (reader/web/admission.py) and only with room to store it (507 otherwise); it is
+made in a temporary folder and stored whole, and the quota may evict an old one (it is built
+again if asked).
 """
 
 from __future__ import annotations
@@ -16,28 +22,31 @@ import dataclasses
 import hashlib
 import json
 import tempfile
-import threading
 import zipfile
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, current_app, make_response, render_template, request
 
+from reader.builds import FAILED, Builder, ThreadBuilder
 from reader.media.base import file_chunks
 from reader.web.admission import refused
 from reader.web.context import gallery_or_404, library
+from reader.web.errors import error_response
 from reader.web.media_files import media, send_media
 
 bp = Blueprint("exports", __name__)
 
 EXPORT_VERSION = "1"
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+RETRY_AFTER = 2  # seconds, in the 202's Retry-After
 
 
 def init_app(app: Flask) -> None:
     from reader.web import export_site
 
     app.register_blueprint(bp)
+    # One background build at a time per process (exports are CPU-bound; a job queue can
+    # replace this: `reader.builds.Builder`).
+    app.extensions.setdefault("builds", ThreadBuilder(workers=1))
     export_site.init_app(app)
 
 
@@ -64,28 +73,46 @@ def _reader_version() -> str:
         return "unknown"
 
 
-def _lock(name: str) -> threading.Lock:
-    with _locks_guard:
-        return _locks.setdefault(name, threading.Lock())
+def builder() -> Builder:
+    return current_app.extensions["builds"]
 
 
-def _built(slug: str, kind: str, suffix: str, build):
-    """The media name of the export (built now if it is not stored), or a 429 response."""
+def _download(slug: str, kind: str, suffix: str, make, *, mimetype: str, download_name: str,
+              what: str):
+    """Send the stored file when it is there; else start its build (one per name, shared by
+    every request waiting for it) and answer 202 with a page saying how far it is."""
     gallery = gallery_or_404(slug)
     fingerprint = _fingerprint(gallery, kind)
     name = f"exports/{slug}-{fingerprint}{suffix}"
     store = media()
-    with _lock(name):
-        if not store.exists(name):
+    if not store.exists(name):
+        build = builder().get(name)
+        if build is None or build.state == FAILED:  # a new build: admitted, with room
             too_many = refused()
             if too_many:
                 return too_many
             store.check_room(name=name)  # 507 before the work, not after it
+
+        def work(b) -> None:
             with tempfile.TemporaryDirectory(prefix="reader-export-") as tmp:
                 path = Path(tmp) / f"export{suffix}"
-                build(path)
+                make(path, b.progress)
                 store.put(name, file_chunks(path))
-    return name, fingerprint
+
+        build = builder().start(name, work)
+        if build.state == FAILED:
+            current_app.logger.error("%s of %s failed: %s", what, slug, build.error)
+            return error_response(500, f"The {what} could not be made",
+                                  f"Making the {what} of this gallery failed: {build.error}")
+        if not store.exists(name):  # still under way (or finished just now: then send it)
+            page = render_template("building.html", gallery=gallery, build=build, what=what,
+                                   again=request.path)
+            response = make_response(page, 202)
+            response.headers["Retry-After"] = str(RETRY_AFTER)
+            response.cache_control.no_store = True
+            return response
+    return send_media(name, mimetype, etag=fingerprint, download_name=download_name,
+                      no_cache=True)
 
 
 @bp.get("/g/<slug>/book.epub")
@@ -93,16 +120,14 @@ def epub(slug: str):
     from reader.export.epub import export_epub
     from reader.web.audio import settings, speech
 
+    # Everything the build needs is taken from this request now: it runs in another thread.
+    lib, store, service, chosen = library(), media(), speech(), settings()
 
-    def build(path: Path) -> None:
-        export_epub(library(), media(), slug, path, speech(), settings())
+    def make(path: Path, progress) -> None:
+        export_epub(lib, store, slug, path, service, chosen, progress=progress)
 
-    built = _built(slug, "epub", ".epub", build)
-    if isinstance(built, Response):
-        return built
-    name, fingerprint = built
-    return send_media(name, "application/epub+zip", etag=fingerprint,
-                      download_name=f"{slug}.epub", no_cache=True)
+    return _download(slug, "epub", ".epub", make, mimetype="application/epub+zip",
+                     download_name=f"{slug}.epub", what="talking book (EPUB)")
 
 
 @bp.get("/g/<slug>/site.zip")
@@ -111,17 +136,13 @@ def site(slug: str):
 
     app = current_app._get_current_object()  # the running app renders the site's pages
 
-    def build(path: Path) -> None:
+    def make(path: Path, progress) -> None:
         folder = path.parent / slug
-        export_site(app, slug, folder)
+        export_site(app, slug, folder, progress=progress)
         with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
             for f in sorted(folder.rglob("*")):
                 if f.is_file():
                     z.write(f, f"{slug}/{f.relative_to(folder)}")
 
-    built = _built(slug, "site", "-site.zip", build)
-    if isinstance(built, Response):
-        return built
-    name, fingerprint = built
-    return send_media(name, "application/zip", etag=fingerprint,
-                      download_name=f"{slug}-site.zip", no_cache=True)
+    return _download(slug, "site", "-site.zip", make, mimetype="application/zip",
+                     download_name=f"{slug}-site.zip", what="website (zip)")

@@ -35,6 +35,7 @@ import json
 import posixpath
 import shutil
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -180,25 +181,29 @@ def export_app(instance: str | Path, config: dict[str, Any] | None = None) -> Fl
     return create_app(settings, instance=instance)
 
 
-def export_site(app: Flask, slug: str, out_dir: str | Path) -> SiteExport:
+def export_site(app: Flask, slug: str, out_dir: str | Path,
+                progress: Callable[[int, int], None] | None = None) -> SiteExport:
     """Write the gallery ``slug`` of ``app``'s library to ``out_dir`` as a static site, with
     the app's own pages (any app: the running one, or `export_app`'s). ``out_dir`` must be
     missing, empty, or an earlier export (which is replaced whole: the new one is built beside
     it and swapped in, so a failed export leaves it as it was).
 
     Raises `reader.errors.NotFound` for an unknown slug, `ExportError` when a page or file
-    cannot be made or ``out_dir`` holds something else.
+    cannot be made or ``out_dir`` holds something else. ``progress(done, total)`` is called
+    after each page and file (``total`` grows once the pages have named their files).
     """
     with app.app_context():  # its own `g`, even when called from one of the app's requests
-        return _export(app, slug, Path(out_dir))
+        return _export(app, slug, Path(out_dir), progress or (lambda done, total: None))
 
 
-def _export(app: Flask, slug: str, out: Path) -> SiteExport:
+def _export(app: Flask, slug: str, out: Path, progress: Callable[[int, int], None]
+            ) -> SiteExport:
     if out.exists() and (not out.is_dir() or
                          (any(out.iterdir()) and not (out / MARKER).is_file())):
         raise ExportError(f"{out}: not empty and not an earlier export; choose a new or "
                           "empty folder")
     gallery = app.extensions["library"].get(slug)  # NotFound names the slug
+    title = gallery.title
     exporter = _Exporter(app, slug)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
@@ -209,18 +214,30 @@ def _export(app: Flask, slug: str, out: Path) -> SiteExport:
         result.pages.append("index.html")
         client = app.test_client()
         client.environ_base.update(exporter.environ())
-        for url, path in exporter.pages(gallery):
+        pages = exporter.pages(gallery)
+        del gallery  # only its page list is needed now
+        for url, path in pages:
             exporter.current = path
             _write(staging / path, exporter.fetch(client, url))
             result.pages.append(path)
-        for path, url in sorted(exporter.resources.items()):
-            _write(staging / path, exporter.fetch(client, url))
-            result.files.append(path)
+            progress(len(result.pages), len(pages) + 1 + len(exporter.resources))
+        # URLs built inside a file (the player's parts.js) are used by the gallery's pages,
+        # so they are made relative to the gallery's folder; a file may name more files
+        # (the parts' audio), fetched in turn until none is new.
+        exporter.current = f"g/{slug}/index.html"
+        fetched: set[str] = set()
+        while todo := sorted(set(exporter.resources) - fetched):
+            for path in todo:
+                _write(staging / path, exporter.fetch(client, exporter.resources[path]))
+                fetched.add(path)
+                result.files.append(path)
+                progress(len(result.pages) + len(result.files),
+                         len(result.pages) + len(exporter.resources))
         shutil.copytree(static_dir(), staging / "static")
         result.files += sorted(str(p.relative_to(staging)) for p in
                                (staging / "static").rglob("*") if p.is_file())
         (staging / MARKER).write_text(json.dumps(
-            {"format": FORMAT, "gallery": slug, "title": gallery.title,
+            {"format": FORMAT, "gallery": slug, "title": title,
              "pages": result.pages, "files": result.files}, ensure_ascii=False, indent=1),
             encoding="utf-8")
         _swap_in(staging, out)

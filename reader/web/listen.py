@@ -12,16 +12,18 @@ Routes (`/listen/<slug>/…`):
   pressed (so the page itself does not grow with the gallery).
 
 The page's player (`templates/partials/listen_player.html`, `static/listen.js`) gets its
-settings from ``listen_player(gallery)``; a static export (``STATIC_EXPORT``) has the parts
-inline instead, their cues as ``data:`` URLs (a page opened from ``file://`` can load
-neither a JSON route nor a ``<track>`` file). The words come from `reader.speech.listening`;
-each reader's voice and rate from their settings (`reader.web.audio.settings`), and the play
-mode (straight through, or stop after each photo) is a setting of its own here.
+settings from ``listen_player(gallery)``; a static export (``STATIC_EXPORT``) loads the parts
+from ``parts.js`` (one file per export) instead, their cues as ``data:`` URLs (a page opened
+from ``file://`` can load neither a JSON route nor a ``<track>`` file). The words come from
+`reader.speech.listening`; each reader's voice and rate from their settings
+(`reader.web.audio.settings`), and the play mode (straight through, or stop after each
+photo) is a setting of its own here.
 """
 
 from __future__ import annotations
 
 import base64
+import json
 import wave
 from typing import Any
 
@@ -130,15 +132,34 @@ def _player_data(gallery: Gallery, inline: bool = False) -> dict[str, Any]:
 
 def listen_player(gallery: Gallery) -> dict[str, Any]:
     """What the page's player needs: whether there is anything to play (``parts``), where
-    its parts are (``parts_url``, or inline in a static export) and the download links."""
+    its parts are (``parts_url``, a JSON route; in a static export ``parts_script``, a script
+    file written once for the whole gallery) and the download links. Costs the same whatever
+    the gallery's size: no page carries the part list."""
     inline = static_export()
     if not speech().available():
         return {"parts": [], "downloads": None}
-    data = _player_data(gallery, inline) if inline else {"parts": [True]}
-    return {"parts": data["parts"], "data": data, "inline": inline,
+    return {"parts": [True], "inline": inline,
             "parts_url": None if inline else url_for("listen.parts_json", slug=gallery.slug),
+            "parts_script": url_for("listen.parts_script", slug=gallery.slug) if inline
+            else None,
             "downloads": {"mp3": url_for("listen.whole", slug=gallery.slug, fmt="mp3"),
                           "m3u": url_for("listen.whole", slug=gallery.slug, fmt="m3u")}}
+
+
+@bp.get("/<slug>/parts.js")
+def parts_script(slug: str):
+    """The parts for a static export, as a script setting ``window.READER_LISTEN_PARTS``
+    (a page opened from ``file://`` can load a script but not a JSON file), with the cues
+    inline as ``data:`` URLs. The export fetches it once for all its pages."""
+    gallery = gallery_or_404(slug)
+    if not speech().available():
+        return plain_text(UNAVAILABLE, 503)
+    data = json.dumps(_player_data(gallery, inline=True), ensure_ascii=True)
+    response = Response(f"window.READER_LISTEN_PARTS = {data};\n",
+                        mimetype="text/javascript")
+    response.cache_control.no_cache = True
+    response.vary.add("Cookie")
+    return response
 
 
 @bp.get("/<slug>/parts.json")

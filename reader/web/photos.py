@@ -23,7 +23,7 @@ from reader.images.derivatives import EXTRAS, FULL_MAX, derivative_widths, scale
 from reader.images.storage import DERIVED_VERSION, KEY_RE, ImageStore
 from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.web import media_files
-from reader.web.context import gallery_or_404, library
+from reader.web.context import library, photo_or_404
 
 bp = Blueprint("photos", __name__)
 
@@ -116,10 +116,8 @@ def _send(stored: str, key: str, name: str, mimetype: str):
 
 @bp.get("/g/<slug>/<int:n>/view")
 def view(slug: str, n: int):
-    gallery = gallery_or_404(slug)
-    if not 1 <= n <= len(gallery.items):
-        abort(404, description=f"This gallery has photos 1 to {len(gallery.items)}.")
-    item = gallery.items[n - 1]
+    gallery, total = photo_or_404(slug, n)  # this photo only: the same cost at any size
+    item = gallery.items[0]
     record = _images_for(gallery).get(item.image or "")
     if record is None:
         abort(404, description="This photo has no image file.")
@@ -127,8 +125,7 @@ def view(slug: str, n: int):
     from reader.web.pages import render_page  # the page's lang, dir and UI-word marking
 
     return render_page(
-        "photo_view.html", gallery.lang, gallery=gallery, item=item, n=n,
-        total=len(gallery.items),
+        "photo_view.html", gallery.lang, gallery=gallery, item=item, n=n, total=total,
         record=record, contrast=contrast,
         full_src=media_url(record.key, "contrast.jpg" if contrast else "full.jpg"),
         full_width=min(record.width, FULL_MAX),

@@ -30,6 +30,7 @@ def api():
     return jsonify({
         "query": results.query,
         "total": results.total,
+        "more": results.window is not None,  # more than `total` match (not all counted)
         "ranked_among_newest": results.window,
         "page": results.pager.page,
         "pages": results.pager.pages,

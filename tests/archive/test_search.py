@@ -144,9 +144,11 @@ def test_a_query_matching_too_many_photos_is_ranked_among_the_newest(library, tm
     library.save(loaded.gallery)
     monkeypatch.setattr(reader.search, "RANK_WINDOW", 4)
     results = search(library, "gull")
-    assert (results.total, results.window, results.pager.pages) == (25, 4, 1)
+    assert (results.total, results.window, results.pager.pages) == (4, 4, 1)
     assert sorted(h.position for h in results.hits) == [22, 23, 24, 25]  # the newest rows
     html = client.get("/search?q=gull").get_data(as_text=True)
-    assert "<h1>25 results for “gull”</h1>" in html
+    assert "<h1>More than 4 results for “gull”</h1>" in html
+    assert client.get("/api/search?q=gull").get_json()["more"] is True
+    assert client.get("/api/search?q=gull+7").get_json()["more"] is False
     assert "best matches among the 4 most recently added" in html
     assert search(library, "gull number 7").window is None

@@ -16,7 +16,7 @@ from reader.export.epub import ACTIVE_CLASS, build_epub, read_cues
 from reader.importers import parse_source
 from reader.speech.script import SpeechSettings, sentences
 from reader.speech.service import Speech
-from tests.conftest import Reader
+from tests.conftest import Reader, downloaded
 
 NS = {"opf": "http://www.idpf.org/2007/opf", "dc": "http://purl.org/dc/elements/1.1/",
       "x": "http://www.w3.org/1999/xhtml", "smil": "http://www.w3.org/ns/SMIL",
@@ -260,18 +260,18 @@ def test_gallery_page_offers_both_downloads_and_serves_them(exports):
     page = client.get(f"/g/{slug}/").get_data(as_text=True)
     assert f'href="/g/{slug}/book.epub"' in page and f'href="/g/{slug}/site.zip"' in page
 
-    first = client.get(f"/g/{slug}/book.epub")
+    first = downloaded(client, f"/g/{slug}/book.epub")
     assert first.status_code == 200 and first.mimetype == "application/epub+zip"
     assert f"{slug}.epub" in first.headers["Content-Disposition"]
     body = first.get_data()
     with zipfile.ZipFile(io.BytesIO(body)) as z:
         assert z.namelist()[0] == "mimetype"
         assert len([n for n in z.namelist() if n.endswith(".smil")]) == len(exports.sample.items)
-    again = client.get(f"/g/{slug}/book.epub").get_data()
+    again = downloaded(client, f"/g/{slug}/book.epub").get_data()
     assert again == body  # built once, into the instance's exports folder
     assert len(list((exports.instance / "exports").glob(f"{slug}-*.epub"))) == 1
 
-    site = client.get(f"/g/{slug}/site.zip")
+    site = downloaded(client, f"/g/{slug}/site.zip")
     assert site.status_code == 200 and site.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(site.get_data())) as z:
         names = set(z.namelist())

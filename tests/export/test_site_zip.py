@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from reader.web.assets import register_stylesheet
+from tests.conftest import downloaded
 from tests.security.conftest import sample_gallery
 
 
@@ -15,7 +16,7 @@ def test_site_zip_is_made_by_the_running_app_and_leaves_live_pages_alone(app, cl
     # Something only this app instance has: a stylesheet registered after it was made. A
     # second app built for the download would not have it.
     register_stylesheet(app, "editor.css")
-    r = client.get(f"/g/{gallery.slug}/site.zip")
+    r = downloaded(client, f"/g/{gallery.slug}/site.zip")
     assert r.status_code == 200 and r.mimetype == "application/zip"
     with zipfile.ZipFile(io.BytesIO(r.data)) as z:
         names = set(z.namelist())

@@ -108,6 +108,13 @@ class MemoryStore:
         with self.transaction():
             return copy.deepcopy(self._find(slug)["gallery"])
 
+    def get_photo(self, slug: str, position: int) -> tuple[Gallery, int]:
+        with self.transaction():
+            g = copy.deepcopy(self._find(slug)["gallery"])
+        total = len(g.items)
+        g.items = [it for it in g.items if it.position == position]
+        return g, total
+
     def save(self, gallery: Gallery, images: Sequence[StoredImage] = ()) -> Gallery:
         check_gallery(gallery)
         with self.transaction():
@@ -120,11 +127,11 @@ class MemoryStore:
                                  if r["gallery"].slug == gallery.slug), None)
             if existing is None:
                 base = gallery.slug or make_slug(gallery.title)
-                slug, n = base, 1
-                while any(r["gallery"].slug == slug for r in records.values()):
-                    n += 1
-                    slug = f"{base}-{n}"
-                gallery.slug = slug
+                taken = {r["gallery"].slug for r in records.values()}
+                suffixes = [int(s[len(base) + 1:]) for s in taken
+                            if s.startswith(base + "-") and s[len(base) + 1:].isdigit()]
+                gallery.slug = (base if base not in taken
+                                else f"{base}-{max([1, *suffixes]) + 1}")
                 existing = {"id": self._s["next_gallery"]}
                 self._s["next_gallery"] += 1
                 records[existing["id"]] = existing
@@ -299,13 +306,13 @@ class MemoryStore:
                         score = sum(WEIGHTS[name] for name, ws in words.items() for w in ws
                                     for t in terms if t.matches(w))
                         found.append((score, item_id, g, item))
-        total = len(found)
-        if total > window:
+        more = len(found) > window
+        if more:
             found = sorted(found, key=lambda f: f[1], reverse=True)[:window]
         found.sort(key=lambda f: (-f[0], f[1]))
-        return SearchPage(total, [
+        return SearchPage(len(found), [
             SearchRow(slug=g.slug, position=it.position, total=len(g.items),
                       gallery_title=g.title, standfirst=g.standfirst if it.position == 1
                       else None, caption=it.caption, alt=it.alt, credit=it.credit,
                       lang=g.lang, date=g.date)
-            for _, _, g, it in found[offset:offset + limit]])
+            for _, _, g, it in found[offset:offset + limit]], more=more)

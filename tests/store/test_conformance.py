@@ -254,8 +254,30 @@ def test_search_pages_and_the_window(store):
     for n in range(5):
         store.save(small(f"Gallery {n}", f"/{n}", captions=["Common word."]))
     page = store.search(search_terms("common"), limit=2, offset=0, window=3)
-    assert page.total == 5 and len(page.rows) == 2
+    assert (page.total, page.more, len(page.rows)) == (3, True, 2)  # counted no further
     assert len(store.search(search_terms("common"), limit=10, offset=0, window=3).rows) == 3
+    exact = store.search(search_terms("common"), limit=10, offset=0, window=5)
+    assert (exact.total, exact.more, len(exact.rows)) == (5, False, 5)
+
+
+def test_a_photo_alone_and_the_count(store):
+    from reader.errors import NotFound
+
+    store.save(small("Three photos", "/3", captions=["One.", "Two.", "Three."]))
+    g, total = store.get_photo("three-photos", 2)
+    assert (g.title, total, [(i.position, i.caption) for i in g.items]) == (
+        "Three photos", 3, [(2, "Two.")])
+    g, total = store.get_photo("three-photos", 4)
+    assert (total, g.items) == (3, [])
+    with pytest.raises(NotFound):
+        store.get_photo("no-such", 1)
+
+
+def test_a_shared_title_takes_the_next_free_number(store):
+    slugs = [store.save(small("Same title", f"/s{n}")).slug for n in range(3)]
+    assert slugs == ["same-title", "same-title-2", "same-title-3"]
+    store.save(small("Same title 10", "/s10"))  # 'same-title-10': another title's slug
+    assert store.save(small("Same title", "/s4")).slug == "same-title-11"
 
 
 def search_terms(query):

@@ -1,0 +1,44 @@
+"""Benchmark: cost that does not grow with the gallery or the archive (issue 16), in one run
+with the load average. A small table-driven runner: each section is a module with
+``section_rows(quick) -> [(measure, value, baseline, ratio)]``; add a module to SECTIONS.
+
+    .venv/bin/python bench/size.py [--quick]
+
+Sections: `size_pages` (photo page CPU and bytes, site export time and memory, for galleries
+of 13 to 2,000 photos; search and /api/galleries for archives of 1k to 100k galleries; an
+editor's save during a bulk import).
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+SECTIONS = ["size_pages"]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true",
+                        help="smaller sizes (each section's doc says which)")
+    args = parser.parse_args()
+    os.environ.setdefault("READER_SPEECH_WARM", "false")
+    from size_pages import print_rows
+
+    before = os.getloadavg()
+    rows = []
+    for name in SECTIONS:
+        rows += importlib.import_module(name).section_rows(args.quick)
+    after = os.getloadavg()
+    print_rows(rows)
+    print(f"load average (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
+          f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; {os.cpu_count()} CPUs")
+
+
+if __name__ == "__main__":
+    main()
