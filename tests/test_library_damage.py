@@ -132,7 +132,9 @@ def read_only_instance(tmp_path):
         pytest.skip(f"root cannot mount a tmpfs here to make a read-only folder: "
                     f"{mount.stderr.strip()}")
     try:
-        Library.in_instance(folder).save(a_gallery(2))
+        library = Library.in_instance(folder)
+        library.save(a_gallery(2))
+        library.close()  # its idle connection would keep the mount busy
         subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
         yield folder
     finally:

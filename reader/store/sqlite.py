@@ -24,11 +24,12 @@ from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.paging import Pager
 from reader.store.migrations import MIGRATIONS, statements
 from reader.store.protocol import LibraryPage, Summary
-from reader.store.slugs import SLUG_MAX, check_gallery, make_slug
+from reader.store.slugs import check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
 from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR, begin_immediate
 from reader.store.sqlite_search import SearchPart
+from reader.store.sqlite_slugs import free_slug
 from reader.store.sqlite_speech import SpeechPart
 
 LIBRARY_FILE = "library.sqlite3"
@@ -93,6 +94,12 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         if getattr(self, "_keeper", None) is None:
             self._keeper = self._connect()
             self._keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
+
+    def close(self) -> None:
+        """Let go of the idle connection (`keep_open`): the file may then be unmounted."""
+        keeper, self._keeper = getattr(self, "_keeper", None), None
+        if keeper is not None:
+            keeper.close()
 
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -346,7 +353,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
                 (*self._columns(gallery), now, gallery_id),
             )
         else:
-            gallery.slug = gallery.slug or self._free_slug(con, make_slug(gallery.title))
+            gallery.slug = gallery.slug or free_slug(con, make_slug(gallery.title))
             cur = con.execute(
                 """INSERT INTO galleries (title, section, date, published, standfirst, body,
                    lang, source, warnings, slug, created_at, updated_at)
@@ -393,24 +400,6 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
                 json.dumps(g.body, ensure_ascii=False), g.lang or "en", g.source,
                 json.dumps([{"line": w.line, "message": w.message} for w in g.warnings],
                            ensure_ascii=False))
-
-    @staticmethod
-    def _free_slug(con: sqlite3.Connection, base: str) -> str:
-        """``base``, or ``base-N`` one past the highest N taken: one query, a range of the
-        slug index (``base-`` ≤ slug < ``base.``), whatever the number sharing the title.
-        A number that would pass SLUG_MAX makes the base give way (then its own range)."""
-        row = con.execute(
-            """SELECT EXISTS (SELECT 1 FROM galleries WHERE slug = :base) AS taken,
-                      (SELECT max(CAST(substr(slug, :cut) AS INTEGER)) FROM galleries
-                       WHERE slug > :base || '-' AND slug < :base || '.'
-                         AND substr(slug, :cut) NOT GLOB '*[^0-9]*') AS top""",
-            {"base": base, "cut": len(base) + 2}).fetchone()
-        if not row["taken"]:
-            return base
-        n = max(row["top"] or 1, 1) + 1
-        if len(base) + 1 + len(str(n)) <= SLUG_MAX:
-            return f"{base}-{n}"
-        return SqliteStore._free_slug(con, base[:SLUG_MAX - len(str(n)) - 1].rstrip("-"))
 
     def delete(self, slug: str) -> None:
         with self._write() as con:
