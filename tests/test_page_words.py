@@ -90,7 +90,7 @@ def test_the_gallerys_date_is_written_in_its_language(loaded):
 
 
 def test_a_static_export_of_the_gallery_says_no_english_either(loaded, instance, tmp_path):
-    """The exported pages carry the player's parts and words inline (data-parts)."""
+    """The exported pages' player reads its parts and words from the export's parts.js."""
     import json
 
     from reader.web.export_site import export_app, export_site
@@ -104,7 +104,10 @@ def test_a_static_export_of_the_gallery_says_no_english_either(loaded, instance,
     for page in pages:
         html = page.read_text(encoding="utf-8")
         assert stray_english(texts_in_html(html), lang, allowed) == [], page
-    player = next(p for p in pages if "data-parts='" in p.read_text(encoding="utf-8"))
-    inline = re.search(r"data-parts='([^']+)'", player.read_text(encoding="utf-8")).group(1)
-    words = json.loads(inline.replace("&#39;", "'").replace("&amp;", "&"))["words"]
+    # The player's parts and words: one parts.js for the whole export, named by each page.
+    player = next(p for p in pages if "data-parts-script=" in p.read_text(encoding="utf-8"))
+    src = re.search(r'data-parts-script="([^"]+)"', player.read_text(encoding="utf-8")).group(1)
+    script = (player.parent / src).resolve().read_text(encoding="utf-8")
+    data = re.fullmatch(r"window\.READER_LISTEN_PARTS = (.*);\n", script, re.S).group(1)
+    words = json.loads(data)["words"]
     assert words["play"] == gettext(lang, "Play all") != "Play all"

@@ -17,7 +17,7 @@ import pytest
 from reader.importers import parse_source
 from reader.store import Library
 from reader.web import create_app
-from tests.conftest import SEED
+from tests.conftest import SEED, downloaded
 
 
 def seeded(instance: Path, **config):
@@ -86,19 +86,19 @@ def test_renders_beyond_the_clients_rate_get_429_with_retry_after(instance):
 def test_site_zip_is_one_file_whatever_the_speech_settings(instance):
     app, slug = seeded(instance, MEDIA_RENDER_RATE="")
     client = app.test_client()
-    first = client.get(f"/g/{slug}/site.zip")
+    first = downloaded(client, f"/g/{slug}/site.zip")  # built in the background: polled
     at_rate(client, 300)
     client.set_cookie("reader_settings", "speech_rate=300&speech_describe=on")
-    second = client.get(f"/g/{slug}/site.zip")
+    second = downloaded(client, f"/g/{slug}/site.zip")
     assert first.status_code == second.status_code == 200
     assert first.data == second.data
     store = app.extensions["media"]
     assert len([n for n, _ in store.names("exports/") if n.endswith("-site.zip")]) == 1
     # The EPUB speaks with the reader's own settings, so it is one file per setting.
     client.delete_cookie("reader_settings")
-    assert client.get(f"/g/{slug}/book.epub").status_code == 200
+    assert downloaded(client, f"/g/{slug}/book.epub").status_code == 200
     at_rate(client, 300)
-    assert client.get(f"/g/{slug}/book.epub").status_code == 200
+    assert downloaded(client, f"/g/{slug}/book.epub").status_code == 200
     assert len([n for n, _ in store.names("exports/") if n.endswith(".epub")]) == 2
 
 
