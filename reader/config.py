@@ -47,11 +47,10 @@ def _between(lo, hi) -> Callable[[Any], str | None]:
 
 
 def _database_url(url: str) -> str | None:
-    if not url or url.startswith("sqlite:///"):
+    if not url or url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         return None
-    if url.startswith(("postgresql://", "postgres://")):
-        return "PostgreSQL is not supported yet; leave it empty for the SQLite library"
-    return "must be empty (the SQLite file in the instance folder) or sqlite:///PATH"
+    return ("must be empty (the SQLite file in the instance folder), sqlite:///PATH or "
+            "postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
 
 
 def _media_url(url: str) -> str | None:
@@ -74,7 +73,8 @@ def _speeds(values: list[str]) -> str | None:
 
 SETTINGS: list[Setting] = [
     Setting("database_url", "", str, "the library's database: empty for the SQLite file in "
-            "the instance folder, or sqlite:///PATH", _database_url),
+            "the instance folder, sqlite:///PATH, or postgresql://… for a PostgreSQL database "
+            "shared by several app servers", _database_url),
     Setting("media_url", "", str, "where photos, audio and exports live: empty for the "
             "instance folder", _media_url),
     Setting("library.load_sample", True, bool, "load the sample gallery into an empty library "

@@ -99,6 +99,13 @@ class ConfigError(ReaderError):
         super().__init__(f"configuration {where}{key}: {message}" if key else message)
 
 
+class StoreUnavailable(ReaderError):
+    """The library's database server cannot be reached (PostgreSQL down, wrong URL)."""
+
+    status = 503
+    title = "The library is unavailable"
+
+
 class SpeechError(ReaderError, RuntimeError):
     """The speech engine could not do what was asked."""
 

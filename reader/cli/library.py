@@ -134,7 +134,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
         click.echo(f"imported {stored} of {len(texts)} files ({plural(photos, 'photo')}) "
                    f"in {time.perf_counter() - started:.1f} s")
     if saved and not as_json:
-        click.echo(f"library: {ctx.library.path}")  # where `reader serve` will find them
+        click.echo(f"library: {ctx.library.where()}")  # where `reader serve` will find them
     if failures:
         if len(failures) > 1:
             click.echo(f"reader: {len(failures)} could not be imported:", err=True)

@@ -1,0 +1,418 @@
+"""The server store: the library in a PostgreSQL database (psycopg 3), for several app servers.
+
+Chosen by ``database_url = "postgresql://…"`` (`reader.store.open_store`). It implements the
+same `reader.store.Store` interface as `SqliteStore` and passes the same conformance suite
+(tests/store/). The schema is `reader.store.postgres_schema` (entry N mirrors SQLite's N);
+its parts are `postgres_accounts` and `postgres_search`.
+
+Transactions: ``transaction()`` holds one connection for the thread and takes a transaction-
+scoped advisory lock (`pg_advisory_xact_lock`) on one key before anything else, so writers
+are serialised as SQLite's ``BEGIN IMMEDIATE`` serialises them, across every thread, process
+and machine on the database. That is what makes the editors' compare-and-set saves safe: the
+read, the check and the save of one editor run while no other writer can commit. Reads
+outside a transaction are single statements (autocommit), or one ``REPEATABLE READ`` snapshot
+where a method reads twice (a count and its page).
+
+Connections: a few idle ones are kept for reuse (no pool threads, nothing per store but a
+list); a process made by fork starts its own. The store pickles as its URL.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+from psycopg.rows import dict_row
+
+from reader.errors import InputError, NotFound, StoreUnavailable
+from reader.model import Gallery, GalleryWarning, Item, StoredImage
+from reader.paging import Pager
+from reader.store.postgres_accounts import AccountsPart
+from reader.store.postgres_schema import MIGRATIONS
+from reader.store.postgres_search import VECTORS_SQL, SearchPart, search_fields
+from reader.store.protocol import LibraryPage, Summary
+from reader.store.slugs import check_gallery, make_slug
+
+BATCH_SIZE = 200
+MAX_IDLE = 8  # idle connections kept for reuse, per store and process
+# The one advisory lock every write transaction takes (any 64-bit number no other program on
+# the database uses; procrastinate's job queue uses its own).
+WRITE_LOCK = 0x7265616465720001  # "reader" 0001
+_NEWEST = "coalesce(date, '') DESC, id DESC"
+_abandoned: list = []  # connections inherited through fork: never closed (the parent's)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _close_all(idle: list) -> None:
+    while idle:
+        idle.pop().close()
+
+
+class PostgresStore(AccountsPart, SearchPart):
+    """The galleries in a PostgreSQL database. One instance serves any number of threads."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._pid = os.getpid()
+        self._idle: list[psycopg.Connection] = []
+        self._finalizer = weakref.finalize(self, _close_all, self._idle)
+
+    def __reduce__(self):  # picklable for process pools: the URL is all it is
+        return (type(self), (self.url,))
+
+    def where(self) -> str:
+        """The database, without its password."""
+        try:
+            p = conninfo_to_dict(self.url)
+        except psycopg.ProgrammingError:
+            return "a PostgreSQL database (unreadable URL)"
+        host = p.get("host") or "localhost"
+        port = f":{p['port']}" if p.get("port") else ""
+        user = f"{p['user']}@" if p.get("user") else ""
+        return f"postgresql://{user}{host}{port}/{p.get('dbname', '')}"
+
+    def close(self) -> None:
+        """Close the idle connections (the store still works: it opens new ones)."""
+        with self._lock:
+            _close_all(self._idle)
+
+    # -- connections and transactions ----------------------------------------------------
+    def _take(self) -> psycopg.Connection:
+        with self._lock:
+            if self._pid != os.getpid():  # forked: the parent's connections are not ours
+                _abandoned.extend(self._idle)
+                self._idle.clear()
+                self._pid = os.getpid()
+            while self._idle:
+                con = self._idle.pop()
+                if not con.closed and con.info.transaction_status == \
+                        psycopg.pq.TransactionStatus.IDLE:
+                    return con
+                con.close()
+        try:
+            return psycopg.connect(self.url, autocommit=True, row_factory=dict_row,
+                                   application_name="gallery-reader", connect_timeout=10)
+        except psycopg.OperationalError as e:
+            first = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            raise StoreUnavailable(f"cannot reach the database {self.where()}: {first}"
+                                   ) from None
+
+    def _give(self, con: psycopg.Connection) -> None:
+        healthy = (not con.closed and con.info.transaction_status ==
+                   psycopg.pq.TransactionStatus.IDLE)
+        with self._lock:
+            if healthy and self._pid == os.getpid() and len(self._idle) < MAX_IDLE:
+                self._idle.append(con)
+                return
+        con.close()
+
+    @contextmanager
+    def _connection(self) -> Iterator[psycopg.Connection]:
+        con = self._take()
+        try:
+            yield con
+        finally:
+            self._give(con)
+
+    def _current(self) -> psycopg.Connection | None:
+        return getattr(self._local, "con", None)
+
+    @contextmanager
+    def transaction(self) -> Iterator[PostgresStore]:
+        """One write transaction for every call of this thread inside the block, serialised
+        with every other by the advisory lock; a nested block joins the outer one."""
+        if self._current() is not None:
+            yield self
+            return
+        with self._connection() as con, con.transaction():
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            self._local.con = con
+            try:
+                yield self
+            finally:
+                self._local.con = None
+
+    @contextmanager
+    def _read(self) -> Iterator[psycopg.Connection]:
+        con = self._current()
+        if con is not None:
+            yield con
+            return
+        with self._connection() as con:
+            yield con
+
+    @contextmanager
+    def _snapshot(self) -> Iterator[psycopg.Connection]:
+        """A connection whose reads all see one state of the library."""
+        con = self._current()
+        if con is not None:
+            yield con
+            return
+        with self._connection() as con:
+            con.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            try:
+                yield con
+            finally:
+                con.execute("COMMIT")
+
+    @contextmanager
+    def _write(self) -> Iterator[psycopg.Connection]:
+        with self.transaction():
+            yield self._current()
+
+    def migrate(self) -> int:
+        """Bring the schema up to date in one transaction; returns the schema version.
+
+        Under the write lock, so two app servers starting at once apply each step once (the
+        second finds the work done)."""
+        with self._write() as con:
+            con.execute("CREATE TABLE IF NOT EXISTS reader_schema (version integer NOT NULL)")
+            row = con.execute("SELECT version FROM reader_schema").fetchone()
+            if row is None:
+                con.execute("INSERT INTO reader_schema (version) VALUES (0)")
+            version = row["version"] if row else 0
+            if version > len(MIGRATIONS):
+                raise InputError(f"the library was made by a newer reader (schema {version}, "
+                                 f"this one knows {len(MIGRATIONS)})", source=self.where())
+            for script in MIGRATIONS[version:]:
+                con.execute(script)
+            con.execute("UPDATE reader_schema SET version = %s", (len(MIGRATIONS),))
+            self._configs = None
+            self._index_missing(con)
+        return len(MIGRATIONS)
+
+    def _index_missing(self, con: psycopg.Connection) -> None:
+        """Fill the search vectors of rows stored before search existed (migration 5)."""
+        rows = con.execute(
+            """SELECT i.id, i.position, i.caption, i.alt, i.credit, g.title, g.standfirst,
+                      g.lang FROM items i JOIN galleries g ON g.id = i.gallery_id
+               WHERE i.search IS NULL""").fetchall()
+        for r in rows:
+            first = r["position"] == 1
+            fields = search_fields(r["title"] if first else None,
+                                   r["standfirst"] if first else None, r["caption"], r["alt"],
+                                   r["credit"], self._language_config(con, r["lang"]))
+            con.execute(f"UPDATE items SET (search, stems, stems_config) = ({VECTORS_SQL}) "
+                        "WHERE id = %(id)s", {**fields, "id": r["id"]})
+
+    # -- reading -------------------------------------------------------------------------
+    def is_empty(self) -> bool:
+        with self._read() as con:
+            return con.execute("SELECT 1 FROM galleries LIMIT 1").fetchone() is None
+
+    _SUMMARY = """SELECT g.slug, g.title, g.date, g.lang, g.section,
+                         (SELECT count(*) FROM items i WHERE i.gallery_id = g.id) AS n"""
+
+    @staticmethod
+    def _summary(r) -> Summary:
+        return Summary(r["slug"], r["title"], r["date"], r["n"], r["lang"], r["section"])
+
+    def list(self) -> list[Summary]:
+        with self._read() as con:
+            rows = con.execute(f"{self._SUMMARY} FROM galleries g ORDER BY {_NEWEST}")
+            return [self._summary(r) for r in rows]
+
+    def list_page(self, page: int = 1, per_page: int = 20, *, section: str | None = None,
+                  year: int | None = None) -> LibraryPage:
+        """One page of the library, newest first (walks the galleries_newest indexes)."""
+        where, params = [], []
+        if section is not None:
+            where.append("section = %s")
+            params.append(section)
+        if year is not None:
+            where.append("coalesce(date, '') >= %s AND coalesce(date, '') < %s")
+            params += [f"{year:04d}", f"{year + 1:04d}"]
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._snapshot() as con:  # one snapshot for the count and the rows
+            total = con.execute(f"SELECT count(*) AS n FROM galleries {clause}",
+                                params).fetchone()["n"]
+            pager = Pager(page, per_page, total)
+            rows = con.execute(
+                f"""{self._SUMMARY}
+                    FROM (SELECT id FROM galleries {clause} ORDER BY {_NEWEST}
+                          LIMIT %s OFFSET %s) AS p
+                    JOIN galleries g ON g.id = p.id
+                    ORDER BY coalesce(g.date, '') DESC, g.id DESC""",
+                [*params, per_page, pager.offset]).fetchall() if pager.exists else []
+        return LibraryPage([self._summary(r) for r in rows], pager, section, year)
+
+    def sections(self) -> list[str]:
+        with self._read() as con:
+            return [r["section"] for r in con.execute(
+                "SELECT DISTINCT section FROM galleries WHERE section > '' ORDER BY section")]
+
+    def years(self) -> list[int]:
+        with self._read() as con:
+            return [int(r["y"]) for r in con.execute(
+                "SELECT DISTINCT left(date, 4) AS y FROM galleries "
+                "WHERE date ~ '^[0-9]{4}' ORDER BY 1 DESC")]
+
+    def get(self, slug: str) -> Gallery:
+        with self._snapshot() as con:
+            row = con.execute("SELECT * FROM galleries WHERE slug = %s", (slug,)).fetchone()
+            if row is None:
+                raise NotFound(slug)
+            items = con.execute(
+                "SELECT position, caption, credit, alt, image FROM items "
+                "WHERE gallery_id = %s ORDER BY position", (row["id"],)).fetchall()
+        return Gallery(
+            slug=row["slug"], title=row["title"], section=row["section"], date=row["date"],
+            published=row["published"], standfirst=row["standfirst"],
+            body=json.loads(row["body"]), lang=row["lang"], source=row["source"],
+            warnings=[GalleryWarning(w["line"], w["message"])
+                      for w in json.loads(row["warnings"])],
+            items=[Item(position=i["position"], caption=i["caption"], credit=i["credit"],
+                        alt=i["alt"], image=i["image"]) for i in items],
+        )
+
+    # -- writing -------------------------------------------------------------------------
+    def save(self, gallery: Gallery, images: Sequence[StoredImage] = ()) -> Gallery:
+        check_gallery(gallery)
+        with self._write() as con:
+            self._store(con, gallery, _now(), images)
+        return gallery
+
+    def save_many(self, galleries: Iterable[Gallery], batch_size: int = BATCH_SIZE
+                  ) -> Iterator[tuple[Gallery, InputError | None]]:
+        """``batch_size`` galleries to a transaction, each in its own savepoint."""
+        batch: list[Gallery] = []
+        for gallery in galleries:
+            batch.append(gallery)
+            if len(batch) >= batch_size:
+                yield from self._save_batch(batch)
+                batch = []
+        if batch:
+            yield from self._save_batch(batch)
+
+    def _save_batch(self, batch: list[Gallery]) -> list[tuple[Gallery, InputError | None]]:
+        now = _now()
+        done: list[tuple[Gallery, InputError | None]] = []
+        with self._write() as con:
+            for gallery in batch:
+                try:
+                    check_gallery(gallery)
+                    with con.transaction():  # a savepoint: a bad gallery rolls back alone
+                        self._store(con, gallery, now)
+                except InputError as e:
+                    done.append((gallery, e))
+                else:
+                    done.append((gallery, None))
+        return done
+
+    def _store(self, con: psycopg.Connection, gallery: Gallery, now: str,
+               images: Sequence[StoredImage] = ()) -> None:
+        """Write one checked gallery (and its image records) inside the caller's
+        transaction, its items with their search vectors."""
+        gallery.renumber()
+        existing = None
+        if gallery.source is not None:
+            existing = con.execute("SELECT id, slug FROM galleries WHERE source = %s",
+                                   (gallery.source,)).fetchone()
+        if existing is None and gallery.slug is not None:
+            existing = con.execute("SELECT id, slug FROM galleries WHERE slug = %s",
+                                   (gallery.slug,)).fetchone()
+        if existing is not None:
+            gallery.slug = existing["slug"]
+            gallery_id = existing["id"]
+            con.execute("DELETE FROM items WHERE gallery_id = %s", (gallery_id,))
+            con.execute(
+                """UPDATE galleries SET title=%s, section=%s, date=%s, published=%s,
+                   standfirst=%s, body=%s, lang=%s, source=%s, warnings=%s, updated_at=%s
+                   WHERE id=%s""", (*self._columns(gallery), now, gallery_id))
+        else:
+            gallery.slug = gallery.slug or self._free_slug(con, make_slug(gallery.title))
+            gallery_id = con.execute(
+                """INSERT INTO galleries (title, section, date, published, standfirst, body,
+                   lang, source, warnings, slug, created_at, updated_at)
+                   VALUES (%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) RETURNING id""",
+                (*self._columns(gallery), gallery.slug, now, now)).fetchone()["id"]
+        config = self._language_config(con, gallery.lang)
+        with con.cursor() as cur:
+            cur.executemany(
+                f"""INSERT INTO items (gallery_id, position, caption, credit, alt, image,
+                       search, stems, stems_config)
+                   VALUES (%(gallery_id)s, %(position)s, %(caption)s, %(credit)s, %(alt)s,
+                           %(image)s, {VECTORS_SQL})""",
+                [{"gallery_id": gallery_id, "position": it.position, "caption": it.caption,
+                  "credit": it.credit, "alt": it.alt, "image": it.image,
+                  **search_fields(gallery.title if it.position == 1 else None,
+                                  gallery.standfirst if it.position == 1 else None,
+                                  it.caption, it.alt, it.credit, config)}
+                 for it in gallery.items])
+            if images:
+                cur.executemany(
+                    """INSERT INTO images (key, format, width, height, size, name,
+                           ext_description, created_at) VALUES (%s,%s,%s,%s,%s,%s,%s,%s)
+                       ON CONFLICT (key) DO UPDATE SET name=excluded.name,
+                           ext_description=excluded.ext_description""",
+                    [(im.key, im.format, im.width, im.height, im.size, im.name,
+                      im.ext_description, now) for im in images])
+        wanted = [it.image for it in gallery.items if it.image]
+        if wanted:
+            known = {r["key"] for r in con.execute(
+                "SELECT key FROM images WHERE key = ANY(%s)", (wanted,))}
+            missing = [k for k in wanted if k not in known]
+            if missing:
+                raise InputError(f"no stored image {missing[0]!r} for a photo of this gallery",
+                                 source=gallery.source, field="image")
+
+    def images(self, keys: Iterable[str]) -> dict[str, StoredImage]:
+        keys = list(dict.fromkeys(k for k in keys if k))
+        if not keys:
+            return {}
+        with self._read() as con:
+            rows = con.execute("SELECT * FROM images WHERE key = ANY(%s)", (keys,)).fetchall()
+        return {r["key"]: StoredImage(key=r["key"], format=r["format"], width=r["width"],
+                                      height=r["height"], size=r["size"], name=r["name"],
+                                      ext_description=r["ext_description"]) for r in rows}
+
+    @staticmethod
+    def _columns(g: Gallery) -> tuple:
+        return (g.title, g.section, g.date, g.published, g.standfirst,
+                json.dumps(g.body, ensure_ascii=False), g.lang or "en", g.source,
+                json.dumps([{"line": w.line, "message": w.message} for w in g.warnings],
+                           ensure_ascii=False))
+
+    @staticmethod
+    def _free_slug(con: psycopg.Connection, base: str) -> str:
+        taken = {r["slug"] for r in con.execute(
+            "SELECT slug FROM galleries WHERE slug = %s OR slug LIKE %s",
+            (base, base.replace("_", "\\_").replace("%", "\\%") + "-%"))}
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        return slug
+
+    def delete(self, slug: str) -> None:
+        with self._write() as con:
+            if con.execute("DELETE FROM galleries WHERE slug = %s", (slug,)).rowcount == 0:
+                raise NotFound(slug)
+
+    # -- the pronunciation lexicon ---------------------------------------------------------
+    def lexicon(self) -> dict[str, str]:
+        with self._read() as con:
+            rows = con.execute("SELECT word, spoken FROM lexicon ORDER BY word").fetchall()
+        return {r["word"]: r["spoken"] for r in rows}
+
+    def set_pronunciation(self, word: str, spoken: str) -> None:
+        with self._write() as con:
+            con.execute("""INSERT INTO lexicon (word, spoken, updated_at) VALUES (%s,%s,%s)
+                           ON CONFLICT (word) DO UPDATE SET spoken=excluded.spoken,
+                           updated_at=excluded.updated_at""", (word, spoken, _now()))
+
+    def remove_pronunciation(self, word: str) -> bool:
+        with self._write() as con:
+            return con.execute("DELETE FROM lexicon WHERE word = %s", (word,)).rowcount > 0
