@@ -161,6 +161,12 @@ class Store(Protocol):
     def forget_sign_in_failures(self, before: float) -> None: ...
     def clear_sign_in_failures(self, keys: Sequence[str]) -> None: ...
 
+    # -- what several app servers on one store share -------------------------------------
+    def secret_key(self) -> bytes | None:
+        """The key every app server on this store signs sessions and CSRF tokens with, made
+        on first use, the same for all; None for a store on this machine's disk (its instance
+        folder keeps the key, `reader.web.security`)."""
+
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,
                window: int) -> SearchPage:

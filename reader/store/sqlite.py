@@ -59,6 +59,9 @@ class SqliteStore(AccountsPart, SearchPart):
         store.migrate()
         return store
 
+    def secret_key(self) -> None:
+        return None  # one machine: the instance folder keeps the key
+
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)

@@ -29,14 +29,17 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    # Security: secret key, signed session cookies, CSRF, security headers, error pages. First,
-    # so every blueprint and every response below is covered.
+    library = open_store(folder, config["database_url"])
+    app.extensions["library"] = library
+    if not app.config.get("SECRET_KEY"):
+        # A store shared by several app servers (PostgreSQL) holds the one key they all sign
+        # sessions and CSRF tokens with; a local one leaves it to the instance folder.
+        app.config["SECRET_KEY"] = library.secret_key()
+    # Security: secret key, signed session cookies, CSRF, security headers, error pages. First
+    # of the blueprints, so every one of them and every response below is covered.
     from reader.web import security
 
     security.init_app(app)
-
-    library = open_store(folder, config["database_url"])
-    app.extensions["library"] = library
     if app.config["LOAD_SAMPLE_IF_EMPTY"] and library.is_empty():
         from reader.sample import load_sample
 

@@ -48,6 +48,9 @@ class MemoryStore:
     def where(self) -> str:
         return "memory"
 
+    def secret_key(self) -> None:
+        return None
+
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self._lock:
