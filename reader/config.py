@@ -15,6 +15,7 @@ No Flask, no click: the web layer copies what it needs into ``app.config``
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -226,6 +227,8 @@ def describe(config: Config, instance_given: bool = False,
                        if environ.get(ENV_VAR) else "default")
 
     def show(value: Any) -> str:
+        if isinstance(value, str) and "://" in value:  # a URL's password is never shown
+            value = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, list):

@@ -1,0 +1,97 @@
+"""What only the PostgreSQL store has to prove beyond the conformance suite: migrations that
+several app servers may start at once, a text-search configuration per gallery language, a
+clear message when the server cannot be reached, and no password in what it prints. A real
+server (tests/pg.py)."""
+
+from __future__ import annotations
+
+import threading
+
+import psycopg
+import pytest
+from click.testing import CliRunner
+
+from reader.cli import main
+from reader.config import Config, describe
+from reader.model import Gallery, Item
+from reader.search import search
+from reader.store import open_store
+from reader.store.postgres import PostgresStore
+from reader.store.postgres_schema import MIGRATIONS
+
+
+@pytest.fixture
+def empty_database(postgres):
+    """A database without the reader's schema (as a new deployment's)."""
+    name = f"empty_{next(postgres._names)}"
+    postgres.admin.execute(f"CREATE DATABASE {name}")
+    url = postgres.url(name)
+    yield url
+    postgres.drop_database(url)
+
+
+def test_four_app_servers_starting_at_once_migrate_once(empty_database):
+    start = threading.Barrier(4)
+    results: list[object] = []
+
+    def boot():
+        start.wait()
+        try:
+            results.append(PostgresStore(empty_database).migrate())
+        except Exception as e:  # the outcome under test
+            results.append(e)
+
+    threads = [threading.Thread(target=boot) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [len(MIGRATIONS)] * 4
+    with psycopg.connect(empty_database) as con:
+        assert con.execute("SELECT version FROM reader_schema").fetchall() == [
+            (len(MIGRATIONS),)]
+    assert PostgresStore(empty_database).migrate() == len(MIGRATIONS)  # and again: nothing
+
+
+def test_each_gallery_language_gets_its_configuration(pg_database_url):
+    store = PostgresStore(pg_database_url)
+    for lang, title in (("fr", "Les marchés de Noël"), ("en-GB", "Markets"),
+                        ("xx", "Unknown tongue")):
+        store.save(Gallery(title=title, lang=lang, items=[
+            Item(position=1, caption="Étals illuminés sur la place.", credit="Agence")]))
+    with psycopg.connect(pg_database_url) as con:
+        configs = dict(con.execute(
+            "SELECT g.lang, i.stems_config::text FROM items i "
+            "JOIN galleries g ON g.id = i.gallery_id").fetchall())
+        # The French configuration stems as PostgreSQL's French Snowball stemmer does,
+        # after unaccent: the stems vector holds 'illumin', not the word as written.
+        french = con.execute("SELECT i.stems::text FROM items i JOIN galleries g "
+                             "ON g.id = i.gallery_id WHERE g.lang = 'fr'").fetchone()[0]
+    assert configs == {"fr": "reader_french", "en-GB": "reader_english", "xx": "reader_simple"}
+    assert "'illumin'" in french and "'etal'" in french
+    # Matching stays on the words as written (folded), as SQLite's: no stem-only matches.
+    assert search(store, "illumines").total == 3 and search(store, "illumin").total == 3
+    assert search(store, "illuminer").total == 0
+
+
+def test_an_unreachable_server_is_one_line_naming_the_database(tmp_path):
+    url = f"postgresql://reader:hunter2@/library?host={tmp_path}/no-server"
+    result = CliRunner().invoke(main, ["--instance", str(tmp_path / "i"), "list"],
+                                env={"READER_DATABASE_URL": url})
+    assert result.exit_code == 1
+    assert result.output.startswith("reader: cannot reach the database "
+                                    f"postgresql://reader@{tmp_path}/no-server/library: ")
+    assert "hunter2" not in result.output and result.output.count("\n") == 1
+
+
+def test_the_password_is_never_printed(tmp_path):
+    url = "postgresql://reader:hunter2@db.example:5433/library"
+    assert PostgresStore(url).where() == "postgresql://reader@db.example:5433/library"
+    config = Config.load(tmp_path, environ={"READER_DATABASE_URL": url})
+    [line] = [x for x in describe(config, environ={}) if x.startswith("database_url")]
+    assert "hunter2" not in line and "reader:***@db.example" in line
+
+
+def test_open_store_picks_postgresql_by_its_url(pg_database_url, tmp_path):
+    store = open_store(tmp_path, pg_database_url)
+    assert isinstance(store, PostgresStore) and not list(tmp_path.iterdir())
