@@ -32,7 +32,8 @@ def binaries() -> Path | None:
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, options: str = ""):
+        self.options = options  # more postgres -c settings (bench/scale.py)
         self.bin = binaries()
         if self.bin is None:
             raise RuntimeError("PostgreSQL is missing: run ./scripts/setup --test "
@@ -60,7 +61,8 @@ class Server:
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust",
                   "-E", "UTF8", "--locale=C.UTF-8")
         options = (f"-k {self.dir} -c listen_addresses='' -c max_connections=200 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
+                   + self.options)
         self._run("pg_ctl", "start", "-D", str(self.data), "-l", str(self.dir / "log"),
                   "-o", options)
         self._wait_ready()
