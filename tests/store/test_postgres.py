@@ -13,6 +13,7 @@ from click.testing import CliRunner
 
 from reader.cli import main
 from reader.config import Config, describe
+from reader.errors import StoreUnavailable
 from reader.model import Gallery, Item
 from reader.search import search
 from reader.store import open_store
@@ -95,3 +96,18 @@ def test_the_password_is_never_printed(tmp_path):
 def test_open_store_picks_postgresql_by_its_url(pg_database_url, tmp_path):
     store = open_store(tmp_path, pg_database_url)
     assert isinstance(store, PostgresStore) and not list(tmp_path.iterdir())
+
+
+def test_a_lost_connection_is_a_503_once_then_a_fresh_one_is_used(postgres, pg_database_url):
+    store = PostgresStore(pg_database_url)
+    assert store.is_empty()  # leaves one idle connection for reuse
+    name = pg_database_url.split("?")[0].rsplit("/", 1)[-1]
+    killed = postgres.admin.execute(
+        "SELECT count(pg_terminate_backend(pid, 60000)) FROM pg_stat_activity "
+        "WHERE datname = %s",  # waits until the server process has ended
+        (name,)).fetchone()[0]
+    assert killed == 1
+    with pytest.raises(StoreUnavailable) as e:
+        store.is_empty()
+    assert e.value.status == 503 and "lost the connection to the database" in str(e.value)
+    assert store.is_empty()  # the dead connection was dropped; a new one works
