@@ -281,3 +281,28 @@ class PostgresStore(ConnectionsPart, AccountsPart, SearchPart):
     def remove_pronunciation(self, word: str) -> bool:
         with self._write() as con:
             return con.execute("DELETE FROM lexicon WHERE word = %s", (word,)).rowcount > 0
+
+    # -- whether descriptions are spoken (speech, issue 18; schema entry 6) ----------------
+    def describe_choices(self, slug: str) -> dict[str, bool]:
+        """The editors' choices for a gallery: '' → the gallery's, a description's key →
+        that photo's. Absent: no choice."""
+        with self._read() as con:
+            rows = con.execute(
+                """SELECT d.alt_key, d.speak FROM speech_describe d
+                   JOIN galleries g ON g.id = d.gallery_id WHERE g.slug = %s""", (slug,))
+            return {r["alt_key"]: r["speak"] for r in rows}
+
+    def set_describe(self, slug: str, alt_key: str, speak: bool | None) -> None:
+        """Choose for the gallery (``alt_key`` '') or one description; None clears it."""
+        with self._write() as con:
+            row = con.execute("SELECT id FROM galleries WHERE slug = %s", (slug,)).fetchone()
+            if row is None:
+                raise NotFound(slug)
+            if speak is None:
+                con.execute("DELETE FROM speech_describe WHERE gallery_id = %s "
+                            "AND alt_key = %s", (row["id"], alt_key))
+            else:
+                con.execute("""INSERT INTO speech_describe (gallery_id, alt_key, speak)
+                               VALUES (%s, %s, %s) ON CONFLICT (gallery_id, alt_key)
+                               DO UPDATE SET speak = excluded.speak""",
+                            (row["id"], alt_key, speak))

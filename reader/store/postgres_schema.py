@@ -150,4 +150,14 @@ MIGRATIONS: list[str] = [
     CREATE INDEX galleries_section_newest
         ON galleries (section, (coalesce(date, '')) DESC, id DESC);
     """,
+    # 6 (speech, issue 18): whether descriptions are spoken, for a gallery (`alt_key` '') or
+    # one description (`alt_key`: SHA-256 of its text); see SQLite's entry 6.
+    """
+    CREATE TABLE speech_describe (
+        gallery_id  bigint NOT NULL REFERENCES galleries(id) ON DELETE CASCADE,
+        alt_key     text NOT NULL,
+        speak       boolean NOT NULL,
+        PRIMARY KEY (gallery_id, alt_key)
+    );
+    """,
 ]

@@ -111,3 +111,26 @@ def test_a_lost_connection_is_a_503_once_then_a_fresh_one_is_used(postgres, pg_d
         store.is_empty()
     assert e.value.status == 503 and "lost the connection to the database" in str(e.value)
     assert store.is_empty()  # the dead connection was dropped; a new one works
+
+
+def test_describe_choices_as_sqlite_keeps_them_on_main(pg_database_url):
+    """Issue 18's store methods (SQLite's migration 6), mirrored for PostgreSQL ahead of the
+    merge: a choice per gallery ('') and per description, kept through a re-save, cleared by
+    None, gone with the gallery."""
+    from reader.errors import NotFound
+
+    store = PostgresStore(pg_database_url)
+    g = store.save(Gallery(title="Harbour", lang="en", source="/h.txt", items=[
+        Item(position=1, caption="Boats.", alt="A red boat.")]))
+    store.set_describe(g.slug, "", True)
+    store.set_describe(g.slug, "k" * 64, False)
+    store.set_describe(g.slug, "", False)
+    store.save(g)  # a re-import of the same source keeps the gallery, and its choices
+    assert store.describe_choices(g.slug) == {"": False, "k" * 64: False}
+    store.set_describe(g.slug, "k" * 64, None)
+    assert store.describe_choices(g.slug) == {"": False}
+    with pytest.raises(NotFound):
+        store.set_describe("nonesuch", "", True)
+    store.delete(g.slug)
+    with psycopg.connect(pg_database_url) as con:
+        assert con.execute("SELECT count(*) FROM speech_describe").fetchone()[0] == 0
