@@ -27,6 +27,7 @@ from reader.store.protocol import LibraryPage, Summary
 from reader.store.slugs import check_gallery, make_slug
 
 BATCH_SIZE = 200
+SEARCH_VERSION = 5  # the schema entry that added the search vectors
 _NEWEST = "coalesce(date, '') DESC, id DESC"
 
 
@@ -55,7 +56,8 @@ class PostgresStore(ConnectionsPart, AccountsPart, SearchPart):
                 con.execute(script)
             con.execute("UPDATE reader_schema SET version = %s", (len(MIGRATIONS),))
             self._configs = None
-            self._index_missing(con)
+            if version < SEARCH_VERSION:  # rows stored before search existed, if any
+                self._index_missing(con)
         return len(MIGRATIONS)
 
     def _index_missing(self, con: psycopg.Connection) -> None:

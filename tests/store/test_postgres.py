@@ -134,3 +134,20 @@ def test_describe_choices_as_sqlite_keeps_them_on_main(pg_database_url):
     store.delete(g.slug)
     with psycopg.connect(pg_database_url) as con:
         assert con.execute("SELECT count(*) FROM speech_describe").fetchone()[0] == 0
+
+
+def test_a_library_made_before_search_is_indexed_when_migrated(empty_database, monkeypatch):
+    import reader.store.postgres as pg
+
+    monkeypatch.setattr(pg, "MIGRATIONS", MIGRATIONS[:4])  # a reader from before search
+    assert PostgresStore(empty_database).migrate() == 4
+    with psycopg.connect(empty_database) as con:
+        con.execute("""INSERT INTO galleries (id, slug, title, lang, created_at, updated_at)
+                       VALUES (1, 'old', 'An old gallery', 'en', 'x', 'x')""")
+        con.execute("""INSERT INTO items (gallery_id, position, caption, credit) VALUES
+                       (1, 1, 'Snow on the Zürich tram lines.', 'Old Hand/Reader Desk')""")
+    monkeypatch.setattr(pg, "MIGRATIONS", MIGRATIONS)
+    store = PostgresStore(empty_database)
+    assert store.migrate() == len(MIGRATIONS)
+    assert [(h.slug, h.position) for h in search(store, "zurich").hits] == [("old", 1)]
+    assert [(h.slug, h.position) for h in search(store, "old gallery").hits] == [("old", 1)]
