@@ -56,7 +56,7 @@ class PostgresStore(ConnectionsPart, AccountsPart, SearchPart):
                 con.execute(script)
             con.execute("UPDATE reader_schema SET version = %s", (len(MIGRATIONS),))
             self._configs = None
-            if version < SEARCH_VERSION:  # rows stored before search existed, if any
+            if version < SEARCH_VERSION <= len(MIGRATIONS):  # rows from before search
                 self._index_missing(con)
         return len(MIGRATIONS)
 
