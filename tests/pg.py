@@ -90,7 +90,8 @@ class Server:
     def new_database(self) -> str:
         """A fresh database with the reader's schema; its URL."""
         name = f"t{next(self._names)}"
-        self.admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE} STRATEGY FILE_COPY")
+        # PostgreSQL 15+ copies it WAL-logged: no checkpoint, about twice as fast as FILE_COPY.
+        self.admin.execute(f"CREATE DATABASE {name} TEMPLATE {TEMPLATE}")
         return self.url(name)
 
     def drop_database(self, url: str) -> None:
