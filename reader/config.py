@@ -15,6 +15,7 @@ No Flask, no click: the web layer copies what it needs into ``app.config``
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -47,11 +48,10 @@ def _between(lo, hi) -> Callable[[Any], str | None]:
 
 
 def _database_url(url: str) -> str | None:
-    if not url or url.startswith("sqlite:///"):
+    if not url or url.startswith(("sqlite:///", "postgresql://", "postgres://")):
         return None
-    if url.startswith(("postgresql://", "postgres://")):
-        return "PostgreSQL is not supported yet; leave it empty for the SQLite library"
-    return "must be empty (the SQLite file in the instance folder) or sqlite:///PATH"
+    return ("must be empty (the SQLite file in the instance folder), sqlite:///PATH or "
+            "postgresql://USER:PASSWORD@HOST:PORT/DATABASE")
 
 
 def _media_url(url: str) -> str | None:
@@ -86,7 +86,8 @@ def _speeds(values: list[str]) -> str | None:
 
 SETTINGS: list[Setting] = [
     Setting("database_url", "", str, "the library's database: empty for the SQLite file in "
-            "the instance folder, or sqlite:///PATH", _database_url),
+            "the instance folder, sqlite:///PATH, or postgresql://… for a PostgreSQL database "
+            "shared by several app servers", _database_url),
     Setting("media_url", "", str, "where photos, audio and exports live: empty for the "
             "instance folder, or s3://BUCKET/PREFIX", _media_url),
     Setting("library.load_sample", True, bool, "load the sample gallery into an empty library "
@@ -262,6 +263,8 @@ def describe(config: Config, instance_given: bool = False,
                        if environ.get(ENV_VAR) else "default")
 
     def show(value: Any) -> str:
+        if isinstance(value, str) and "://" in value:  # a URL's password is never shown
+            value = re.sub(r"(://[^/:@]*:)[^/@]*@", r"\1***@", value)
         if isinstance(value, bool):
             return "true" if value else "false"
         if isinstance(value, list):

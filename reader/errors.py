@@ -113,6 +113,13 @@ class LibraryError(ReaderError):
         super().__init__(f"{path}: {message}" if path else message)
 
 
+class StoreUnavailable(ReaderError):
+    """The library's database server cannot be reached (PostgreSQL down, wrong URL)."""
+
+    status = 503
+    title = "The library is unavailable"
+
+
 class SpeechError(ReaderError, RuntimeError):
     """The speech engine could not do what was asked."""
 

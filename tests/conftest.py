@@ -15,7 +15,7 @@ from click.testing import CliRunner
 os.environ.setdefault("READER_SPEECH_WARM", "false")
 
 from reader.cli import main  # noqa: E402
-from reader.store import Library
+from reader.store import Store, open_store
 from reader.web import create_app
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -78,16 +78,66 @@ def served(app, threads: int = 4, **options) -> Iterator[str]:
         assert not thread.is_alive(), "the test server did not stop"
 
 
+# -- the stores: SQLite (the default) and a real PostgreSQL server ---------------------------
+# A test module marked ``pytestmark = pytest.mark.both_stores`` runs each of its tests that
+# uses `instance` (and so `library`, `app`, `client`, `reader`) twice: on the SQLite file and
+# on a fresh PostgreSQL database (READER_DATABASE_URL set for the app and the CLI alike). A
+# test of SQLite's own files inside such a module is marked ``sqlite_only``.
+def pytest_configure(config):
+    config.addinivalue_line("markers", "both_stores: run on SQLite and on PostgreSQL")
+    config.addinivalue_line("markers", "sqlite_only: a test of the SQLite file itself")
+
+
+def pytest_generate_tests(metafunc):
+    if ("database_url" in metafunc.fixturenames
+            and metafunc.definition.get_closest_marker("both_stores")
+            and not metafunc.definition.get_closest_marker("sqlite_only")):
+        metafunc.parametrize("database_url", ["sqlite", "postgresql"], indirect=True)
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    """One real PostgreSQL server for the whole run (tests/pg.py), stopped at the end."""
+    from tests.pg import Server
+
+    server = Server()
+    try:
+        server.start()
+    except RuntimeError as e:
+        server.stop()
+        pytest.fail(str(e))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
 @pytest.fixture
-def instance(tmp_path: Path) -> Path:
+def database_url(request, monkeypatch) -> Iterator[str]:
+    """"" for the SQLite file in the instance folder, or a fresh PostgreSQL database's URL
+    (also put in READER_DATABASE_URL, so every app and `reader` command of the test uses it)."""
+    if getattr(request, "param", "sqlite") != "postgresql":
+        yield ""
+        return
+    server = request.getfixturevalue("postgres")
+    url = server.new_database()
+    monkeypatch.setenv("READER_DATABASE_URL", url)
+    try:
+        yield url
+    finally:
+        server.drop_database(url)
+
+
+@pytest.fixture
+def instance(tmp_path: Path, database_url: str) -> Path:
     folder = tmp_path / "instance"
     folder.mkdir()
     return folder
 
 
 @pytest.fixture
-def library(instance: Path) -> Library:
-    return Library.in_instance(instance)
+def library(instance: Path, database_url: str) -> Store:
+    return open_store(instance, database_url)
 
 
 @pytest.fixture

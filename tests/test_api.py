@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from reader.importers import parse_source
 from reader.web import create_app
 from tests.conftest import SEED
+
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
 
 
 def test_galleries_list_and_document(app, client):

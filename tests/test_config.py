@@ -34,7 +34,7 @@ def test_defaults_then_file_then_environment(instance):
     ("[speech\n", {}, "is not valid TOML"),
     ("", {"READER_SERVE_PORT": "eighty"}, "READER_SERVE_PORT: serve.port"),
     ("", {"READER_SPEECH_WARM": "maybe"}, "speech.warm: must be true or false"),
-    ("", {"READER_DATABASE_URL": "postgresql://db/reader"}, "not supported yet"),
+    ("", {"READER_DATABASE_URL": "mysql://db/reader"}, "database_url: must be empty"),
     ("", {"READER_MEDIA_URL": "ftp://bucket/prefix"}, "media_url: must be empty"),
     ("", {"READER_MEDIA_URL": "s3://"}, "s3://BUCKET/PREFIX"),
     ("", {"READER_MEDIA_RENDER_RATE": "lots"}, "media.render_rate: must be empty"),

@@ -14,6 +14,8 @@ from reader.importers import parse_source
 from reader.model import Gallery, Item
 from tests.conftest import SEED
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
         "track", "wbr"}
 

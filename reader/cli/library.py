@@ -136,7 +136,7 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
         echo(f"imported {stored} of {len(texts)} files ({plural(photos, 'photo')}) "
                    f"in {time.perf_counter() - started:.1f} s")
     if saved and not as_json:
-        echo(f"library: {ctx.library.path}")  # where `reader serve` will find them
+        echo(f"library: {ctx.library.where()}")  # where `reader serve` will find them
     if failures:
         if len(failures) > 1:
             echo(f"reader: {len(failures)} could not be imported:", err=True)

@@ -3,7 +3,9 @@
 `Store` (reader/store/protocol.py) is the typed interface every layer above uses; `Library`
 is the embedded implementation on one SQLite file (reader/store/sqlite.py), which holds every
 SQL statement of the project; the schema is the ordered list in reader/store/migrations.py.
-`open_store` picks the implementation for a configuration (today: SQLite only).
+`PostgresStore` (reader/store/postgres.py) is the same interface on a PostgreSQL server, for
+several app servers over one library. `open_store` picks the implementation for a
+configuration's ``database_url``.
 """
 
 from __future__ import annotations
@@ -33,13 +35,20 @@ __all__ = ["BATCH_SIZE", "LIBRARY_FILE", "MIGRATIONS", "SLUG_MAX", "SLUG_RE", "L
 
 def open_store(instance: str | Path, database_url: str | None = None) -> Store:
     """The store for an instance folder: the SQLite file in it unless ``database_url`` names
-    another database (``sqlite:///PATH`` names another SQLite file)."""
+    another database (``sqlite:///PATH``: another SQLite file; ``postgresql://…``: a
+    PostgreSQL database, migrated to this reader's schema on open)."""
     if not database_url:
         return SqliteStore.in_instance(instance)
     if database_url.startswith("sqlite:///"):
         path = Path(database_url.removeprefix("sqlite:///")).expanduser()
         path.parent.mkdir(parents=True, exist_ok=True)
         return SqliteStore.open(path)
+    if database_url.startswith(("postgresql://", "postgres://")):
+        from reader.store.postgres import PostgresStore  # psycopg only when it is used
+
+        store = PostgresStore(database_url)
+        store.migrate()
+        return store
     scheme = database_url.split(":", 1)[0]
-    raise ConfigError(f"{scheme}:// databases are not supported yet (only SQLite)",
-                      key="database_url")
+    raise ConfigError(f"{scheme}:// databases are not supported (sqlite:/// or "
+                      "postgresql://)", key="database_url")

@@ -195,6 +195,12 @@ class Store(Protocol):
            when that delay is 0: not blocked, whatever clock a later attempt read);
            return 0.0 (admitted: the caller checks the password, and clears on success)."""
 
+    # -- what several app servers on one store share -------------------------------------
+    def secret_key(self) -> bytes | None:
+        """The key every app server on this store signs sessions and CSRF tokens with, made
+        on first use, the same for all; None for a store on this machine's disk (its instance
+        folder keeps the key, `reader.web.security`)."""
+
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,
                window: int) -> SearchPage:

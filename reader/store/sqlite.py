@@ -86,6 +86,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
     def check(self, full: bool = False) -> list[str]:
         with self._read() as con:
             return problems(con, full)
+
     def keep_open(self) -> None:
         """Hold one idle connection for the store's life. In WAL mode SQLite deletes the
         ``-wal`` and ``-shm`` files when the last connection closes, and the next reader must
@@ -100,6 +101,9 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         keeper, self._keeper = getattr(self, "_keeper", None), None
         if keeper is not None:
             keeper.close()
+
+    def secret_key(self) -> None:
+        return None  # one machine: the instance folder keeps the key
 
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:

@@ -30,8 +30,18 @@ def create_app(test_config: dict[str, Any] | None = None,
         app.config.update(test_config)
     app.json.ensure_ascii = False
     app.json.sort_keys = False
-    # Security: secret key, signed session cookies, CSRF, security headers, error pages. First,
-    # so every blueprint and every response below is covered.
+    library = open_store(folder, config["database_url"])  # an empty/damaged file: refused
+    damage = library.check()  # PRAGMA quick_check: a damaged page is found now, not mid-search
+    if damage:
+        raise LibraryError(f"is damaged ({damage[0]}); run `reader check` for what to do",
+                           library.where())
+    app.extensions["library"] = library
+    if not app.config.get("SECRET_KEY"):
+        # A store shared by several app servers (PostgreSQL) holds the one key they all sign
+        # sessions and CSRF tokens with; a local one leaves it to the instance folder.
+        app.config["SECRET_KEY"] = library.secret_key()
+    # Security: secret key, signed session cookies, CSRF, security headers, error pages. First
+    # of the blueprints, so every one of them and every response below is covered.
     from reader.web import security, serving
 
     serving.init_app(app)  # behind `proxy.count` reverse proxies: their client address, scheme
@@ -44,12 +54,6 @@ def create_app(test_config: dict[str, Any] | None = None,
     media_files.init_app(app)
     admission.init_app(app)
 
-    library = open_store(folder, config["database_url"])  # an empty/damaged file: refused
-    damage = library.check()  # PRAGMA quick_check: a damaged page is found now, not mid-search
-    if damage:
-        raise LibraryError(f"is damaged ({damage[0]}); run `reader check` for what to do",
-                           library.where())
-    app.extensions["library"] = library
     from reader.images.spool import sweep
 
     left = sweep(folder)  # what crashed uploads left in images/tmp

@@ -1,7 +1,9 @@
 """Secure defaults for the whole app, set up once by `create_app` through :func:`init_app`.
 
 - A secret key generated on first run and kept in the instance folder (``secret_key``, mode
-  0600); never a constant in code. ``SECRET_KEY`` in the config wins (tests, deployments).
+  0600); never a constant in code. ``SECRET_KEY`` in the config wins (tests, deployments), and
+  a store shared by several app servers (PostgreSQL) gives its own (`Store.secret_key`), so
+  every server behind a load balancer accepts every other's sessions and CSRF tokens.
 - Session cookies: signed (Flask's itsdangerous cookie), ``HttpOnly``, ``SameSite=Lax``, and
   ``Secure`` whenever the request came over HTTPS (decided per request, so the same app works
   on plain loopback and behind TLS).

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from reader.model import Gallery, Item
 from reader.search import search
 from tests.archive.texts import HARBOUR, MARKET, gallery_text, write
+
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
 
 
 def test_good_files_are_stored_and_bad_ones_listed_at_the_end(reader, library, tmp_path):

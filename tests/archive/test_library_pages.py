@@ -9,6 +9,8 @@ import pytest
 from reader.model import Gallery, Item
 from reader.paging import Pager
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def big(library):
@@ -87,6 +89,7 @@ def test_page_links_keep_the_filters(big, client):
     assert 'href="/?section=In+Pictures&amp;page=2" rel="next"' in nav(html)
 
 
+@pytest.mark.sqlite_only
 def test_listing_queries_walk_an_index(big):
     """No listing query sorts: each is answered from an index (EXPLAIN QUERY PLAN)."""
     import sqlite3

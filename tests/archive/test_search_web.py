@@ -9,6 +9,8 @@ import pytest
 from reader.importers import load_path
 from tests.archive.texts import HARBOUR, MARKET, gallery_text, write
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def stocked(library, tmp_path):

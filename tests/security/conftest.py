@@ -38,12 +38,26 @@ def sample_gallery(title: str = "Harbour at dawn", n: int = 3) -> Gallery:
 
 
 def snapshot(library) -> list[str]:
-    """Everything the library holds (schema and rows, the throttle's counts left out)."""
+    """Everything the library holds (schema and rows, the throttle's counts left out), read
+    with the database's own client library, not through the store."""
+    if not hasattr(library, "path"):  # PostgreSQL
+        return postgres_rows(library.url, ignore={"sign_in_failures"})
     con = sqlite3.connect(library.path)
     try:
         return [line for line in con.iterdump() if "sign_in_failures" not in line]
     finally:
         con.close()
+
+
+def postgres_rows(url: str, ignore: set[str] = frozenset()) -> list[str]:
+    """Every row of every table of a PostgreSQL database, in a stable order, as text."""
+    import psycopg
+
+    with psycopg.connect(url) as con:
+        tables = [r[0] for r in con.execute(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1")]
+        return [f"{t}: {row}" for t in tables if t not in ignore
+                for row in con.execute(f'SELECT * FROM "{t}" ORDER BY 1')]
 
 
 @pytest.fixture

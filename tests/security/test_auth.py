@@ -15,6 +15,8 @@ from reader.throttle import (
 from reader.users import Users
 from tests.security.conftest import EDITOR, PASSWORD, form_token, sign_in
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 
 def cookie_header(response, name="reader_session") -> str:
     headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(name + "=")]

@@ -12,9 +12,13 @@ import threading
 import urllib.parse
 from html import unescape
 
+import pytest
+
 from reader.editing import gallery_version
 from tests.conftest import served
 from tests.security.conftest import EDITOR, PASSWORD, sample_gallery
+
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
 
 ROUNDS = 5
 EDITORS = 4

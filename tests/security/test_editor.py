@@ -11,6 +11,8 @@ from reader.model import Gallery, Item
 from tests.conftest import SEED
 from tests.security.conftest import csrf_from, form_token, snapshot
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 TEXT = """Evening at the harbour
 The fishing boats return as the light goes.
 A red boat with nets piled at its stern.
@@ -69,6 +71,9 @@ def test_import_an_uploaded_real_gallery_text(signed_in, library):
 def test_import_errors_are_tied_to_the_field_and_store_nothing(signed_in, library, data,
                                                                field, message):
     before = snapshot(library)
+    # A fresh file object for each run (the parameters are shared by both stores' runs).
+    data = {k: (io.BytesIO(v[0].getvalue()), v[1]) if isinstance(v, tuple) else v
+            for k, v in data.items()}
     r = post(signed_in, "/edit/import", data, content_type="multipart/form-data")
     assert r.status_code == 400
     page = r.get_data(as_text=True)

@@ -11,6 +11,8 @@ import pytest
 from reader.model import Gallery, Item
 from tests.security.conftest import csrf_from, form_token
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 
 @pytest.fixture
 def lexicon(app):

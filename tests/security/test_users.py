@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from click.testing import CliRunner
 
 from reader.cli import main
 from reader.errors import InputError
 from reader.users import Users, hash_password, verify_password
+from tests.security.conftest import snapshot
+
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
 
 
 @pytest.fixture
@@ -35,10 +36,8 @@ def test_user_add_asks_twice_and_stores_only_a_hash(reader, library):
     r = reader("user", "add", "ada", input="correct horse battery\ncorrect horse battery\n")
     assert r.exit_code == 0, r.output
     assert "Repeat the password" in r.output and "correct horse" not in r.output
-    con = sqlite3.connect(library.path)
-    (stored,) = con.execute("SELECT password_hash FROM users WHERE name='ada'").fetchone()
-    con.close()
-    assert "correct horse" not in stored and stored.startswith("scrypt$")
+    [stored] = [line for line in snapshot(library) if "ada" in line and "users" in line]
+    assert "correct horse" not in stored and "'scrypt$" in stored
     assert Users(library).authenticate("ada", "correct horse battery").name == "ada"
     assert Users(library).authenticate("ADA", "correct horse battery").name == "ada"
 

@@ -14,6 +14,8 @@ import pytest
 from reader.web import create_app
 from tests.security.conftest import form_token, sample_gallery, snapshot
 
+pytestmark = pytest.mark.both_stores  # each test on SQLite and on PostgreSQL
+
 # Routes any reader may post to: still CSRF-protected, but they need no account.
 PUBLIC_WRITES = {"auth.sign_in", "auth.sign_out", "pages.settings"}
 

@@ -51,6 +51,9 @@ class MemoryStore:
     def check(self, full: bool = False) -> list[str]:
         return []
 
+    def secret_key(self) -> None:
+        return None
+
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self._lock:

@@ -1,5 +1,6 @@
 """Editors saving at the same moment from the same page version: exactly one wins, the others
-are refused (409), nothing is lost. Real threads, a real SQLite file, repeated."""
+are refused (409), nothing is lost. Real threads, a real SQLite file and a real PostgreSQL
+database, repeated."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from reader import editing
 from reader.errors import EditConflict
 from reader.model import Gallery, Item
 from reader.store import Library
+from reader.store.postgres import PostgresStore
 
 ROUNDS = 20
 EDITORS = 4
@@ -43,9 +45,10 @@ def _race(actions) -> list[object]:
     return results
 
 
-@pytest.fixture
-def library(tmp_path):
-    lib = Library.in_instance(tmp_path / "instance")
+@pytest.fixture(params=["sqlite", "postgresql"])
+def library(request, tmp_path):
+    lib = (Library.in_instance(tmp_path / "instance") if request.param == "sqlite" else
+           PostgresStore(request.getfixturevalue("pg_database_url")))
     lib.save(_gallery())
     return lib
 
