@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,7 +74,9 @@ def served(app, threads: int = 4, **options) -> Iterator[str]:
         # Close the sockets from the server's own loop (a thunk its trigger runs there), not
         # from this thread while that loop is still polling them ("Bad file descriptor"):
         # with its map empty the loop ends by itself.
-        server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
+        # A trigger closed already (OSError) means the loop has closed down by itself.
+        with contextlib.suppress(OSError):
+            server.trigger.pull_trigger(lambda: wasyncore.close_all(server._map))
         thread.join(timeout=10)
         assert not thread.is_alive(), "the test server did not stop"
 
