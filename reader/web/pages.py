@@ -74,7 +74,7 @@ def long_date(iso: str | None) -> str:
 @bp.app_template_filter("gist")
 def gist(text: str | None, limit: int = 40) -> str:
     """The start of a caption, for a heading that tells photos apart: at most ``limit``
-    characters, cut at a word, with "…" when cut ("A Russian serviceman stands guard as…")."""
+    characters, cut at a word, with "…" when cut ("A fisherman mends his nets on the…")."""
     text = " ".join((text or "").split())
     if len(text) <= limit:
         return text.rstrip(".")
