@@ -13,8 +13,11 @@ app itself costs under the same load, in the same run.
 Then (--attack seconds, default 30; 0 skips it) the same readers run again beside the
 cache-fill attack of bench/cache_attack.py: clients asking for audio and downloads with a new
 speech setting each time. It reports the readers' p50/p99 under attack beside the first phase
-(the baseline, same run), the attack's statuses (429s: the render rate at work) and the
-cache's size against the quota (own server: --quota-mib, default 16).
+(the baseline, same run), the attack's statuses (429s: the render rate at work; renders
+admitted and refused per attacking address) and the cache's size against the quota, its
+largest and final size, and what was evicted (own server: --quota-mib, default 16). Each
+attacker sends from its own loopback address (127.0.0.2, …), since renders are admitted per
+address: one address alone never presses the quota (--one-address shows that).
 
 Bounded: only 127.0.0.1/localhost/::1; every thread stops at the deadline (and after
 --max-requests each); every request has a timeout. Prints a table of count, errors and
@@ -53,8 +56,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(instance: Path, threads: int, imports: list[str],
-                 quota_mib: int = 16) -> tuple[str, subprocess.Popen]:
+def start_server(instance: Path, threads: int, imports: list[str], quota_mib: int = 16,
+                 render_rate: str = "60/minute") -> tuple[str, subprocess.Popen]:
     reader = str(Path(sys.executable).parent / "reader")
     if imports:
         subprocess.run([reader, "--instance", str(instance), "import", *imports],
@@ -66,7 +69,8 @@ def start_server(instance: Path, threads: int, imports: list[str],
     proc = subprocess.Popen([reader, "--instance", str(instance), "serve", "--host",
                              "127.0.0.1", "--port", str(port), "--threads", str(threads)],
                             stdout=log, stderr=subprocess.STDOUT, text=True,
-                            env={**os.environ, "READER_MEDIA_QUOTA_MIB": str(quota_mib)})
+                            env={**os.environ, "READER_MEDIA_QUOTA_MIB": str(quota_mib),
+                                 "READER_MEDIA_RENDER_RATE": render_rate})
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -197,9 +201,10 @@ def under_attack(args, base: str, urls: dict[str, list[str]], baseline: Results,
     from cache_attack import Attack
 
     instance = Path(tmp.name) / "instance" if tmp is not None else None
-    attack = Attack(base, urls, instance)
+    attack = Attack(base, urls, instance, own_addresses=not args.one_address)
     attack.prebuild()  # the defaults (pinned, outside the quota) are made before sampling
     results = Results()
+    load_before = os.getloadavg()[0]
     deadline = time.monotonic() + args.attack
     attackers = attack.run(args.attackers, args.attack)
     readers = [threading.Thread(target=reader_loop, daemon=True,
@@ -209,6 +214,10 @@ def under_attack(args, base: str, urls: dict[str, list[str]], baseline: Results,
         t.start()
     for t in readers + attackers:
         t.join(args.attack + 120)
+    load_after = os.getloadavg()[0]
+    print(f"\nthe attack: {args.attackers} clients for {args.attack:.0f} s beside "
+          f"{args.users} readers; render rate {args.render_rate} per address; load average "
+          f"before/after: {load_before:.2f} / {load_after:.2f} on {os.cpu_count()} cores")
     under = attack.report(args.quota_mib if tmp is not None else None)
     if tmp is not None:
         log = (Path(tmp.name) / "server.log").read_text(errors="replace").splitlines()
@@ -239,10 +248,15 @@ def main() -> int:
     ap.add_argument("--max-requests", type=int, default=200_000, help="per reader")
     ap.add_argument("--alone", type=float, default=5.0,
                     help="seconds of one reader alone first (the unloaded baseline)")
-    ap.add_argument("--attack", type=float, default=30.0,
+    ap.add_argument("--attack", "--attack-seconds", type=float, default=30.0,
                     help="seconds of the cache-fill attack beside the readers (0: none)")
-    ap.add_argument("--attackers", type=int, default=4, help="attacking clients")
+    ap.add_argument("--attackers", type=int, default=8,
+                    help="attacking clients, each from its own loopback address")
+    ap.add_argument("--one-address", action="store_true",
+                    help="every attacker from 127.0.0.1 (the render rate alone holds them)")
     ap.add_argument("--quota-mib", type=int, default=16, help="own server's media quota")
+    ap.add_argument("--render-rate", default="60/minute",
+                    help="own server's renders admitted per client address (media.render_rate)")
     args = ap.parse_args()
     if not 1 <= args.users <= 500 or not 0 < args.duration <= 600:
         ap.error("--users 1..500 and --duration up to 600 s")
@@ -256,7 +270,7 @@ def main() -> int:
     else:
         tmp = tempfile.TemporaryDirectory(prefix="reader-load-")
         base, proc = start_server(Path(tmp.name) / "instance", args.threads, args.imports,
-                                  args.quota_mib)
+                                  args.quota_mib, args.render_rate)
     try:
         urls = discover(base)
         print(f"server {base}; " + ", ".join(f"{k}: {len(v)} urls" for k, v in urls.items()))

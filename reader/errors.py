@@ -12,6 +12,7 @@ modules raise these (or their own subclasses of them) and never invent a paralle
     ├── EditConflict      the gallery changed since the form was made (409)
     ├── ConfigError       a configuration value that cannot be used; names the key
     ├── LibraryError      the library file is empty, damaged or unreadable; names it (503)
+    │   └── LibraryFull   (also a DiskFull) no room to write the library (507)
     ├── SpeechError       the speech engine could not do it (503)
     │   ├── EngineUnavailable   no engine on this machine, or it would not start
     │   ├── RenderError         a rendering failed (after its retry)
@@ -19,10 +20,18 @@ modules raise these (or their own subclasses of them) and never invent a paralle
     │   └── TextError           nothing that can be spoken (404: there is no audio here)
     ├── ExportError       an export could not be made
     │   └── EpubError
-    └── MediaFull         no room to store a file (507): readers are unaffected
+    └── DiskFull          no room on the disk (507): readers are unaffected
+        ├── MediaFull     no room to store a media file
+        └── LibraryFull   no room to write the library (also a LibraryError)
+
+A full disk is one family wherever it shows: SQLite's SQLITE_FULL ("database or disk is
+full"), an `OSError` with errno ENOSPC or EDQUOT (`is_disk_full`), a PostgreSQL server's
+``disk_full``. The web maps them once to the reader's own 507 page; the CLI to one line.
 """
 
 from __future__ import annotations
+
+import errno
 
 
 class ReaderError(Exception):
@@ -154,9 +163,32 @@ class EpubError(ExportError):
     """The EPUB could not be made."""
 
 
-class MediaFull(ReaderError):
+class DiskFull(ReaderError):
+    """No room on the disk for a write: nothing half-written is left, and everything already
+    stored is still read and served."""
+
+    status = 507
+    title = "No room to save this now"
+
+
+class MediaFull(DiskFull):
     """No room to store a file: the disk is (nearly) full. Nothing half-written is left;
     everything already stored is still served."""
 
-    status = 507
     title = "No room to make this now"
+
+
+class LibraryFull(DiskFull, LibraryError):
+    """No room to write the library (its file, journal or log): the write was refused or
+    rolled back whole; the library still reads."""
+
+    status = 507
+    title = "No room to save this now"
+
+
+FULL_ERRNOS = frozenset(filter(None, (errno.ENOSPC, getattr(errno, "EDQUOT", None))))
+
+
+def is_disk_full(e: BaseException) -> bool:
+    """An `OSError` saying the disk (or the user's quota) has no room left."""
+    return isinstance(e, OSError) and e.errno in FULL_ERRNOS

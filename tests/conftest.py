@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -185,3 +186,32 @@ def downloaded(client, url: str, deadline: float = 300.0):
         assert f'href="{url}"' in r.get_data(as_text=True)
         assert time.monotonic() < end, f"{url} still being made after {deadline} s"
         time.sleep(0.05)
+
+
+# -- a small real disk, to fill up (issue 15: the full-disk tests) ------------------------
+@pytest.fixture
+def small_disk(tmp_path):
+    """A real 4 MiB tmpfs (needs root: mount(2); CI runs as root); unmounted at the end.
+    Fill it with `fill`."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); the full-disk case "
+                    "is then covered only by the free-space floor test in test_media_store.py")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def fill(folder: Path) -> Path:
+    """Write a file in ``folder`` until its disk has not one byte left; returns the file."""
+    filler = folder / "filler"
+    with open(filler, "wb", buffering=0) as f:
+        for block in (65536, 512):  # then the last few bytes
+            with contextlib.suppress(OSError):
+                while True:
+                    f.write(b"\0" * block)
+    return filler

@@ -21,10 +21,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import psycopg
+import psycopg.errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
-from reader.errors import StoreUnavailable
+from reader.errors import LibraryFull, StoreUnavailable
+from reader.store.sqlite_room import FULL_ADVICE
 
 MAX_IDLE = 8  # idle connections kept for reuse, per store and process
 # The one advisory lock every write transaction takes (any 64-bit number no other program on
@@ -104,6 +106,9 @@ class ConnectionsPart:
         con = self._take()
         try:
             yield con
+        except psycopg.errors.DiskFull as e:  # the server's disk: the write was rolled back
+            raise LibraryFull(f"cannot be written ({str(e).strip().splitlines()[0]}): "
+                              f"{FULL_ADVICE}", self.where()) from None
         except psycopg.OperationalError as e:
             if not con.broken and not con.closed:
                 raise

@@ -15,7 +15,6 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -26,8 +25,10 @@ from reader.store.migrations import MIGRATIONS, statements
 from reader.store.protocol import LibraryPage, Summary
 from reader.store.slugs import check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
-from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
-from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR, begin_immediate
+from reader.store.sqlite_connections import ConnectionsPart
+from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems
+from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR
+from reader.store.sqlite_room import in_wal_mode
 from reader.store.sqlite_search import SearchPart
 from reader.store.sqlite_slugs import free_slug
 from reader.store.sqlite_speech import SpeechPart
@@ -49,7 +50,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SqliteStore(AccountsPart, SearchPart, SpeechPart):
+class SqliteStore(ConnectionsPart, AccountsPart, SearchPart, SpeechPart):
     """The galleries in one SQLite file. Cheap to create; connections are opened per call
     (or per `transaction()`), so one instance serves any number of threads."""
 
@@ -87,92 +88,8 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         with self._read() as con:
             return problems(con, full)
 
-    def keep_open(self) -> None:
-        """Hold one idle connection for the store's life. In WAL mode SQLite deletes the
-        ``-wal`` and ``-shm`` files when the last connection closes, and the next reader must
-        create them again: on a full disk it cannot, and every page failed ("disk I/O error").
-        With them kept, readers read on a full disk; only writes fail (issue 15)."""
-        if getattr(self, "_keeper", None) is None:
-            self._keeper = self._connect()
-            self._keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
-
-    def close(self) -> None:
-        """Let go of the idle connection (`keep_open`): the file may then be unmounted."""
-        keeper, self._keeper = getattr(self, "_keeper", None), None
-        if keeper is not None:
-            keeper.close()
-
     def secret_key(self) -> None:
         return None  # one machine: the instance folder keeps the key
-
-    # -- connections and transactions ----------------------------------------------------
-    def _connect(self) -> sqlite3.Connection:
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        con.row_factory = sqlite3.Row
-        con.execute("PRAGMA foreign_keys = ON")
-        con.execute("PRAGMA busy_timeout = 10000")
-        # In WAL mode a commit then writes the log without waiting for the disk (the
-        # checkpoint syncs): cheap commits let bulk import take one transaction per gallery.
-        # A power cut may lose the last commits, never corrupt the file.
-        con.execute("PRAGMA synchronous = NORMAL")
-        return con
-
-    def _current(self) -> sqlite3.Connection | None:
-        return getattr(self._local, "con", None)
-
-    @contextmanager
-    def transaction(self) -> Iterator[SqliteStore]:
-        """One write transaction (``BEGIN IMMEDIATE``) for every call of this thread inside
-        the block; a nested block joins the outer one."""
-        if self._current() is not None:
-            yield self
-            return
-        with translated(self.path):
-            con = self._connect()
-            try:
-                begin_immediate(con)
-                self._local.con = con
-                try:
-                    yield self
-                except BaseException:
-                    if con.in_transaction:
-                        con.execute("ROLLBACK")
-                    raise
-                con.execute("COMMIT")
-            finally:
-                self._local.con = None
-                con.close()
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        con = self._current()
-        if con is not None:
-            yield con
-            return
-        with translated(self.path):
-            con = self._connect()
-            try:
-                yield con
-            finally:
-                con.close()
-
-    @contextmanager
-    def _snapshot(self) -> Iterator[sqlite3.Connection]:
-        """A connection whose reads all see one state of the library."""
-        if self._current() is not None:
-            yield self._current()
-            return
-        with self._read() as con:
-            con.execute("BEGIN")
-            try:
-                yield con
-            finally:
-                con.execute("COMMIT")
-
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self.transaction():
-            yield self._current()
 
     def migrate(self) -> int:
         """Bring the schema up to date in one transaction; returns the schema version.
@@ -180,7 +97,10 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         The version is read under the write lock, so two processes starting at once
         cannot both apply the same step.
         """
-        with self._read() as con:
+        with self._read() as con:  # up to date already: nothing to write (a full disk)
+            if (in_wal_mode(self.path) and not missing_tables(con) and
+                    con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)):
+                return len(MIGRATIONS)
             con.execute("PRAGMA journal_mode = WAL")  # persistent: set once in the file
         with self._write() as con:
             version = con.execute("PRAGMA user_version").fetchone()[0]

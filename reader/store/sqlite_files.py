@@ -20,7 +20,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from reader.errors import LibraryError
+from reader.errors import LibraryError, LibraryFull
+from reader.store.sqlite_room import FULL_ADVICE, is_full
 
 HEADER = b"SQLite format 3\x00"
 # Every table the schema has made by now; a library at the current version without one of
@@ -78,12 +79,15 @@ def open_checked(path: Path, make) -> None:
 @contextlib.contextmanager
 def translated(path: Path) -> Iterator[None]:
     """SQLite's errors about the file (damaged, read-only, full, locked) as `LibraryError`
-    naming it; an integrity error (a constraint) passes through for the store to handle."""
+    naming it (`LibraryFull` for a full disk); an integrity error (a constraint) passes
+    through for the store to handle."""
     try:
         yield
     except sqlite3.IntegrityError:
         raise
     except sqlite3.DatabaseError as e:
+        if is_full(e, path):
+            raise LibraryFull(f"cannot be written ({e}): {FULL_ADVICE}", path) from e
         raise LibraryError(explain(e), path) from e
 
 

@@ -6,6 +6,9 @@ Werkzeug's default text.
   a description the app gave is shown; Werkzeug's own defaults are replaced by ours.
 - A `reader.errors.ReaderError` a view let through: its class's ``status`` and ``title``;
   its message for 4xx, and for 5xx a plain sentence (the detail goes to the log).
+- A full disk, wherever it shows (`reader.errors.DiskFull`: the library's SQLITE_FULL, the
+  media store; or any `OSError` with ENOSPC/EDQUOT a view let through): 507 with the
+  reader's own page saying nothing was saved and reading still works.
 - Anything else: 500, logged in full by Flask for the operator.
 """
 
@@ -15,7 +18,7 @@ from flask import Flask, current_app, jsonify, make_response, render_template, r
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from reader.errors import LibraryError, ReaderError, SpeechError
+from reader.errors import DiskFull, LibraryError, ReaderError, SpeechError, is_disk_full
 
 ERROR_TEXT = {
     400: ("The request could not be understood",
@@ -33,6 +36,11 @@ ERROR_TEXT = {
     503: ("Audio is unavailable", "This server cannot speak right now. Every word is still on "
                                   "the page; try the audio again later."),
 }
+
+# The disk is full: said to whoever tried to write; the detail (which disk) is in the log.
+FULL_TEXT = ("The server has no room to save this right now, so nothing was changed. "
+             "Everything already here can still be read and listened to. The site's operator "
+             "needs to free some disk space; then try again.")
 
 # The library file is damaged, read-only or busy: the detail (and the file) is in the log.
 LIBRARY_TEXT = ("The library cannot be read right now; nothing was changed. The site's "
@@ -83,6 +91,10 @@ def http_error(e: HTTPException):
 
 def reader_error(e: ReaderError):
     status = e.status
+    if isinstance(e, DiskFull):
+        current_app.logger.error("%s %s: %s: %s", request.method, request.path,
+                                 type(e).__name__, e)
+        return error_response(status, e.title, FULL_TEXT)
     if status >= 500:
         current_app.logger.error("%s %s: %s: %s", request.method, request.path,
                                  type(e).__name__, e)
@@ -92,6 +104,15 @@ def reader_error(e: ReaderError):
     return error_response(status, e.title, _sentence(str(e)))
 
 
+def os_error(e: OSError):
+    """A full disk met outside the store and media (an upload's temporary file, a key
+    file): the same 507 as `DiskFull`. Any other OSError goes on to Flask's 500."""
+    if not is_disk_full(e):
+        raise e
+    return reader_error(DiskFull(f"{e.filename or 'a file'}: {e.strerror}"))
+
+
 def init_app(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(ReaderError, reader_error)
+    app.register_error_handler(OSError, os_error)

@@ -6,10 +6,8 @@ readers get every page and cached file while writers get 507 with nothing half-w
 
 from __future__ import annotations
 
-import contextlib
 import errno
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,7 @@ import pytest
 from reader.importers import parse_source
 from reader.store import Library
 from reader.web import create_app
-from tests.conftest import SEED, downloaded
+from tests.conftest import SEED, downloaded, fill
 
 
 def seeded(instance: Path, **config):
@@ -100,32 +98,6 @@ def test_site_zip_is_one_file_whatever_the_speech_settings(instance):
     at_rate(client, 300)
     assert downloaded(client, f"/g/{slug}/book.epub").status_code == 200
     assert len([n for n, _ in store.names("exports/") if n.endswith(".epub")]) == 2
-
-
-@pytest.fixture
-def small_disk(tmp_path):
-    """A real 4 MiB tmpfs (needs root: mount(2)); unmounted at the end."""
-    disk = tmp_path / "disk"
-    disk.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here ({done.stderr.strip()}); the full-disk case "
-                    "is then covered only by the free-space floor test in test_media_store.py")
-    try:
-        yield disk
-    finally:
-        subprocess.run(["umount", "-l", str(disk)], check=False)
-
-
-def fill(folder: Path) -> Path:
-    filler = folder / "filler"
-    with open(filler, "wb", buffering=0) as f:
-        for block in (65536, 512):  # then the last few bytes
-            with contextlib.suppress(OSError):
-                while True:
-                    f.write(b"\0" * block)
-    return filler
 
 
 def test_on_a_full_disk_readers_get_everything_and_writers_a_clean_507(small_disk):
