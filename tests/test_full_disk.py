@@ -15,14 +15,9 @@ Python's sqlite3, the files on the disk, and `reader check` (SQLite's integrity_
 from __future__ import annotations
 
 import errno
-import http.cookiejar
 import os
 import re
 import sqlite3
-import urllib.error
-import urllib.parse
-import urllib.request
-import uuid
 from html import unescape
 from pathlib import Path
 
@@ -33,6 +28,7 @@ from reader.store import LIBRARY_FILE, Library
 from reader.users import Users
 from reader.web import create_app
 from tests.conftest import SEED, fill, served
+from tests.http_client import Browser, cookie
 from tests.security.conftest import EDITOR, PASSWORD
 from tests.test_library_damage import one_line_error, run
 
@@ -40,56 +36,6 @@ TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 FULL_WORDS = "no room to save this"  # the 507 page's own words (reader/web/errors.py)
 CONFIG = {"TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False, "MEDIA_MIN_FREE_BYTES": 0,
           "MEDIA_RENDER_RATE": ""}
-
-
-class Browser:
-    """A client over real HTTP with its own cookies; never follows redirects."""
-
-    class _Stay(urllib.request.HTTPRedirectHandler):
-        def redirect_request(self, *args, **kwargs):
-            return None
-
-    def __init__(self, base: str):
-        self.base = base
-        self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(self.jar), self._Stay)
-
-    def request(self, path: str, data: bytes | None = None, headers: dict | None = None):
-        req = urllib.request.Request(self.base + path, data=data, headers=headers or {})
-        try:
-            r = self.opener.open(req, timeout=120)
-        except urllib.error.HTTPError as e:
-            r = e
-        body = r.read()
-        r.close()
-        return r.status, r.headers, body
-
-    def get(self, path: str, **headers):
-        return self.request(path, headers=headers)
-
-    def token(self, path: str) -> str:
-        status, _, body = self.get(path)
-        assert status == 200, (path, status)
-        return unescape(TOKEN.search(body.decode()).group(1))
-
-    def post(self, path: str, fields: dict, form: str | None = None):
-        fields = {"csrf_token": self.token(form or path), **fields}
-        return self.request(path, urllib.parse.urlencode(fields).encode(),
-                            {"Content-Type": "application/x-www-form-urlencoded"})
-
-    def upload(self, path: str, name: str, data: bytes, form: str | None = None):
-        boundary = uuid.uuid4().hex
-        token = self.token(form or path)
-        body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n"
-                f"{token}\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-                f"filename=\"{name}\"\r\nContent-Type: text/plain\r\n\r\n").encode() + data + \
-            f"\r\n--{boundary}--\r\n".encode()
-        return self.request(path, body,
-                            {"Content-Type": f"multipart/form-data; boundary={boundary}"})
-
-    def sign_in(self):
-        return self.post("/sign-in", {"name": EDITOR, "password": PASSWORD})
 
 
 def rows(path: Path) -> list[str]:
@@ -196,12 +142,6 @@ def test_a_running_server_on_a_full_disk_reads_everything_and_refuses_writes_cle
 def version_of(browser: Browser, slug: str) -> str:
     _, _, body = browser.get(f"/edit/g/{slug}/1")
     return unescape(re.search(r'name="version" value="([^"]*)"', body.decode()).group(1))
-
-
-def cookie(base: str, name: str, value: str) -> http.cookiejar.Cookie:
-    host = urllib.parse.urlsplit(base).hostname
-    return http.cookiejar.Cookie(0, name, value, None, False, host, False, False, "/", True,
-                                 False, None, False, None, None, {})
 
 
 def test_a_process_started_on_a_full_disk_reads_the_library_read_only(small_disk):
