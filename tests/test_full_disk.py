@@ -30,9 +30,9 @@ from reader.web import create_app
 from tests.conftest import SEED, fill, served
 from tests.http_client import Browser, cookie
 from tests.security.conftest import EDITOR, PASSWORD
+from tests.security.test_leftovers_and_leaks import photo_zip
 from tests.test_library_damage import one_line_error, run
 
-TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 FULL_WORDS = "no room to save this"  # the 507 page's own words (reader/web/errors.py)
 CONFIG = {"TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False, "MEDIA_MIN_FREE_BYTES": 0,
           "MEDIA_RENDER_RATE": ""}
@@ -80,6 +80,7 @@ def test_a_running_server_on_a_full_disk_reads_everything_and_refuses_writes_cle
     slug = make_library(instance)
     app = create_app(CONFIG, instance=instance)
     text = SEED.read_bytes()
+    photos = photo_zip(small_disk.parent / "harbour.zip", n=2).read_bytes()
     with served(app) as base:
         reader, editor = Browser(base), Browser(base)
         status, _, cached = reader.get(f"/audio/{slug}/1.mp3")  # rendered and cached now
@@ -115,6 +116,8 @@ def test_a_running_server_on_a_full_disk_reads_everything_and_refuses_writes_cle
                         "pasted import")
         refused_as_full(*editor.upload("/edit/import", "gallery.txt", text)[::2],
                         "uploaded import")
+        refused_as_full(*editor.upload("/edit/import", "harbour.zip", photos)[::2],
+                        "uploaded zip of photos")
         refused_as_full(*editor.post("/edit/lexicon/", {
             "written": "Kherson", "spoken": "Hair sohn", "kind": "substitute"})[::2],
             "lexicon entry")
@@ -172,3 +175,20 @@ def test_a_process_started_on_a_full_disk_reads_the_library_read_only(small_disk
     assert rows(instance / LIBRARY_FILE) == before
     done = run(instance, "check")
     assert done.returncode == 0, (done.stdout, done.stderr)
+
+
+def test_photos_below_the_free_space_floor_stop_the_import_with_507(instance, tmp_path):
+    """Room for the upload but not above `media.min_free_mib`: the photos are not at fault,
+    so the import stops whole with 507 (not a "photo refused" note and a 400)."""
+    make_library(instance)
+    app = create_app({**CONFIG, "MEDIA_MIN_FREE_BYTES": 2**50}, instance=instance)
+    before = rows(instance / LIBRARY_FILE)
+    with served(app) as base:
+        editor = Browser(base)
+        assert editor.sign_in()[0] == 302
+        data = photo_zip(tmp_path / "harbour.zip", n=2).read_bytes()
+        refused_as_full(*editor.upload("/edit/import", "harbour.zip", data)[::2], "zip")
+    assert rows(instance / LIBRARY_FILE) == before
+    assert not (instance / "images" / "originals").exists() or not any(
+        (instance / "images" / "originals").rglob("*.*"))
+    assert list((instance / "images" / "tmp").iterdir()) == []

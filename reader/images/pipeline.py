@@ -41,6 +41,7 @@ class PhotoOutcome:
     text: PhotoText = field(default_factory=PhotoText)
     notes: list[str] = field(default_factory=list)
     error: str | None = None
+    full: bool = False  # refused for want of disk space, not for the file: the import stops
 
     @property
     def ok(self) -> bool:
@@ -52,8 +53,10 @@ def process_photo(task: PhotoTask) -> PhotoOutcome:
     out = PhotoOutcome(task.name)
     try:
         _process(task, out)
-    except (PhotoError, MediaFull) as e:
+    except PhotoError as e:
         out.error = e.message
+    except MediaFull as e:
+        out.error, out.full = e.message, True
     except MemoryError:
         out.error = "ran out of memory while decoding it; skipped"
     except Exception as e:  # a Pillow plugin's unforeseen failure must not stop the gallery

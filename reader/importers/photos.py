@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.errors import InputError
+from reader.errors import InputError, MediaFull
 from reader.images.opening import EXTENSIONS
 from reader.images.pipeline import PhotoOutcome, PhotoTask, process_many
 from reader.images.spool import spool_dir
@@ -163,6 +163,13 @@ def _record(outcome: PhotoOutcome) -> StoredImage:
                        ext_description=outcome.text.ext_description)
 
 
+def no_room(outcomes: list[PhotoOutcome], source: str) -> None:
+    """A full disk is no fault of the photos: the whole import stops with `MediaFull`."""
+    full = next((o for o in outcomes if o.full), None)
+    if full is not None:
+        raise MediaFull(f"{source}: {full.name}: {full.error}; nothing was imported")
+
+
 def load_photo_gallery(path: str | Path, *, instance: str | Path, lang: str | None = None,
                        jobs: int | None = None, progress: Progress | None = None,
                        limits: ZipLimits = DEFAULT_LIMITS, name: str | None = None
@@ -182,6 +189,7 @@ def load_photo_gallery(path: str | Path, *, instance: str | Path, lang: str | No
     except InputError as e:
         result.errors.append(e)
         return result
+    no_room(outcomes, name or str(path))
     items: list[Item] = []
     for o in outcomes:
         if not o.ok:
@@ -240,6 +248,7 @@ def attach_photos(gallery: Gallery, images: str | Path, *, instance: str | Path,
     except InputError as e:
         result.errors.append(e)
         return result
+    no_room(outcomes, str(images))
     bad = [o for o in outcomes if not o.ok]
     if bad:
         result.errors.extend(InputError(o.error or "refused", source=o.name) for o in bad)
