@@ -19,6 +19,8 @@ from reader.errors import LibraryError
 from reader.model import Gallery, Item
 from reader.store import LIBRARY_FILE, Library
 from reader.web import create_app
+from tests.conftest import served
+from tests.http_client import Browser
 from tests.test_serve import BIN
 
 
@@ -150,15 +152,16 @@ def test_a_read_only_instance_folder_is_one_line(read_only_instance):
 def test_damage_while_serving_is_the_readers_own_page_not_a_500(instance):
     app = create_app({"TESTING": True, "LOAD_SAMPLE_IF_EMPTY": False}, instance=instance)
     slug = app.extensions["library"].save(a_gallery(3)).slug
-    client = app.test_client()
-    assert client.get(f"/g/{slug}/").status_code == 200
-    path = instance / LIBRARY_FILE
-    for extra in ("-wal", "-shm"):
-        (instance / (LIBRARY_FILE + extra)).unlink(missing_ok=True)
-    path.write_bytes(os.urandom(path.stat().st_size))
-    for url in (f"/g/{slug}/", "/search?q=boat", "/api/galleries"):
-        r = client.get(url)
-        assert r.status_code == 503, (url, r.status_code)
-        text = r.get_data(as_text=True)
-        assert "library cannot be read" in text and str(path) not in text
-        assert "Traceback" not in text
+    with served(app) as base:  # a real server, over real HTTP
+        client = Browser(base)
+        assert client.get(f"/g/{slug}/")[0] == 200
+        path = instance / LIBRARY_FILE
+        for extra in ("-wal", "-shm"):
+            (instance / (LIBRARY_FILE + extra)).unlink(missing_ok=True)
+        path.write_bytes(os.urandom(path.stat().st_size))
+        for url in (f"/g/{slug}/", "/search?q=boat", "/api/galleries"):
+            status, _, body = client.get(url)
+            assert status == 503, (url, status)
+            text = body.decode()
+            assert "library cannot be read" in text and str(path) not in text
+            assert "Traceback" not in text

@@ -163,3 +163,26 @@ def test_a_web_uploaded_zip_is_titled_by_its_own_name(live_editor, tmp_path, ins
     assert doc["title"] == "Harbour at dawn"
     assert "tmp" not in json.dumps(doc) and "upload-" not in json.dumps(doc)
     assert list((instance / "images" / "tmp").iterdir()) == []
+
+
+def test_the_serving_settings_reach_waitress(instance, app):
+    """What to build, "Serving": the connection limit, threads, channel timeout and trusted
+    proxy come from the one configuration (here INSTANCE/config.toml and READER_*), read
+    back from the waitress server's own parsed settings."""
+    import waitress
+
+    from reader.config import Config
+    from reader.web.serving import waitress_options
+
+    (instance / "config.toml").write_text(
+        "[serve]\nconnection_limit = 321\nchannel_timeout = 17\n[proxy]\ncount = 1\n")
+    config = Config.load(instance, environ={"READER_SERVE_THREADS": "6"})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, **waitress_options(config))
+    try:
+        adj = server.adj
+        assert (adj.connection_limit, adj.channel_timeout, adj.threads) == (321, 17, 6)
+        assert adj.trusted_proxy == "127.0.0.1" and adj.trusted_proxy_count == 1
+        assert {"x-forwarded-for", "x-forwarded-proto"} <= set(adj.trusted_proxy_headers)
+        assert adj.clear_untrusted_proxy_headers is True
+    finally:
+        server.close()
