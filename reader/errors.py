@@ -178,6 +178,9 @@ class MediaFull(DiskFull):
     title = "No room to make this now"
 
 
+FULL_ADVICE = "the disk is full: free some space (nothing was written; reading still works)"
+
+
 class LibraryFull(DiskFull, LibraryError):
     """No room to write the library (its file, journal or log): the write was refused or
     rolled back whole; the library still reads."""

@@ -25,8 +25,7 @@ import psycopg.errors
 from psycopg.conninfo import conninfo_to_dict
 from psycopg.rows import dict_row
 
-from reader.errors import LibraryFull, StoreUnavailable
-from reader.store.sqlite_room import FULL_ADVICE
+from reader.errors import FULL_ADVICE, LibraryFull, StoreUnavailable
 
 MAX_IDLE = 8  # idle connections kept for reuse, per store and process
 # The one advisory lock every write transaction takes (any 64-bit number no other program on

@@ -20,8 +20,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from reader.errors import LibraryError, LibraryFull
-from reader.store.sqlite_room import FULL_ADVICE, is_full
+from reader.errors import FULL_ADVICE, LibraryError, LibraryFull
+from reader.store.sqlite_room import is_full
 
 HEADER = b"SQLite format 3\x00"
 # Every table the schema has made by now; a library at the current version without one of

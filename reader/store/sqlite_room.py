@@ -23,10 +23,9 @@ import sqlite3
 from pathlib import Path
 from urllib.request import pathname2url
 
-from reader.errors import LibraryFull
+from reader.errors import FULL_ADVICE, LibraryFull
 
 MIN_FREE = 256 * 1024  # bytes free on the library's disk below which writes are refused
-FULL_ADVICE = "the disk is full: free some space (nothing was written; reading still works)"
 WAL_HEADER = (2, 2)  # the file format bytes 18 and 19 of a WAL-mode database
 
 
