@@ -18,9 +18,13 @@ class ConnectionsPart:
         """Hold one idle connection for the store's life. In WAL mode SQLite deletes the
         ``-wal`` and ``-shm`` files when the last connection closes, and the next reader must
         create them again: on a full disk it cannot, and every page failed ("disk I/O error").
-        With them kept, readers read on a full disk; only writes fail (issue 15)."""
+        With them kept, readers read on a full disk; only writes fail (issue 15). Started on
+        a full disk it cannot be made: the next write that succeeds (room again) makes it."""
+        self._wants_keeper = True
         if getattr(self, "_keeper", None) is None:
-            keeper = self._open()
+            # Idle, and maybe made in a server's worker thread but closed from another.
+            keeper = sqlite3.connect(self.path, timeout=10, isolation_level=None,
+                                     check_same_thread=False)
             try:
                 keeper.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlite3.OperationalError:  # a full disk: reads go read-only (sqlite_room)
@@ -30,6 +34,7 @@ class ConnectionsPart:
 
     def close(self) -> None:
         """Let go of the idle connection (`keep_open`): the file may then be unmounted."""
+        self._wants_keeper = False
         keeper, self._keeper = getattr(self, "_keeper", None), None
         if keeper is not None:
             keeper.close()
@@ -77,6 +82,8 @@ class ConnectionsPart:
             finally:
                 self._local.con = None
                 con.close()
+            if getattr(self, "_wants_keeper", False) and getattr(self, "_keeper", None) is None:
+                self.keep_open()  # there is room again: hold the -shm from now on
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
