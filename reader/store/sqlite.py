@@ -28,6 +28,7 @@ from reader.store.slugs import check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
 from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR, begin_immediate
+from reader.store.sqlite_media import SqliteMediaIndex
 from reader.store.sqlite_search import SearchPart
 from reader.store.sqlite_slugs import free_slug
 from reader.store.sqlite_speech import SpeechPart
@@ -104,6 +105,9 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
 
     def secret_key(self) -> None:
         return None  # one machine: the instance folder keeps the key
+
+    def media_index(self) -> SqliteMediaIndex:
+        return SqliteMediaIndex(self)
 
     # -- connections and transactions ----------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
