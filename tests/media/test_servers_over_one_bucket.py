@@ -25,7 +25,7 @@ import psycopg
 
 from reader.store import open_store
 from reader.users import Users
-from tests.media.conftest import BUCKET, free_ports
+from tests.s3 import BUCKET, free_ports
 from tests.security.conftest import EDITOR, PASSWORD
 from tests.test_several_servers import TEXT, Browser, token
 
