@@ -8,6 +8,10 @@ names, prefixes, folded accents, two words, common words), through `reader.searc
 store's query, its paging and the marks), one thread, after a warm-up pass.
 
     .venv/bin/python bench/scale.py [--galleries N] [--jobs N] [--database-url URL]
+                                    [--rps-seconds S] [--rps-clients N]
+
+It also measures requests per second of two app servers beside one over one PostgreSQL and
+one bucket (bench/scale_servers.py; `--galleries 0` runs only that, `--rps-seconds 0` skips it).
 
 It prints the machine's load average before and after each phase: other work on the machine
 shows in every figure.
@@ -97,7 +101,17 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2, help="parsing processes")
     ap.add_argument("--database-url", help="an empty PostgreSQL database to use (default: a "
                     "throwaway server in a temporary folder)")
+    ap.add_argument("--rps-seconds", type=float, default=20.0, help="seconds each of the "
+                    "one- and two-app-server runs lasts (0 skips them)")
+    ap.add_argument("--rps-clients", type=int, default=16, help="client threads")
     args = ap.parse_args()
+    if args.rps_seconds:  # requests per second of two app servers beside one
+        from scale_servers import two_servers_beside_one
+
+        print("\n".join(two_servers_beside_one(seconds=args.rps_seconds,
+                                                clients=args.rps_clients)) + "\n", flush=True)
+    if not args.galleries:
+        return
     work = Path(tempfile.mkdtemp(prefix="reader-scale-"))
     server = None
     try:

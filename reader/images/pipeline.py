@@ -19,7 +19,7 @@ from reader.images.derivatives import derivative_widths, draft_size, read_manife
 from reader.images.metadata import PhotoText, read_photo_text
 from reader.images.opening import MAX_FILE_BYTES, PhotoError, decode, open_photo, to_srgb
 from reader.images.storage import ImageStore, content_key
-from reader.media import MediaFull
+from reader.media import MediaFull, adopt_media, media_for, opened_media
 
 
 @dataclass
@@ -138,8 +138,14 @@ def process_many(tasks: list[PhotoTask], jobs: int | None = None,
             if progress:
                 progress(1)
     else:
-        # spawn, not fork: a clean worker whatever threads the parent (a web server) runs
-        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn")) as pool:
+        # spawn, not fork: a clean worker whatever threads the parent (a web server) runs.
+        # The workers use the parent's media stores (the same quota index, in its database).
+        instances = {t.instance for t in tasks}
+        for instance in instances:
+            media_for(instance)
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=get_context("spawn"),
+                                 initializer=adopt_media,
+                                 initargs=(opened_media(instances),)) as pool:
             futures = {pool.submit(process_photo, t): i for i, t in enumerate(tasks)}
             for future in as_completed(futures):
                 i = futures[future]

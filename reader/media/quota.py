@@ -6,9 +6,11 @@ the configured default voice and rate) is never evicted either, and does not cou
 originals, it grows with the library, not with what clients ask for. A file being streamed to
 a client in this process is never evicted while it streams.
 
-Sizes and last-access times live in a small SQLite index (``media-index.sqlite3`` in the
-instance folder), so the quota needs no directory walk and works the same on a bucket, where
-listing is slow and there is no access time. Recording an access is best effort: on a full
+Sizes and last-access times live in an index (`MediaIndex`) kept by the library's store, in
+its database (the table ``media_cache``: the SQLite file, or PostgreSQL), so the quota needs no
+directory walk, works the same on a bucket (where listing is slow and there is no access time),
+and app servers sharing a database and a bucket share one quota and one least-recently-used
+order: a file one server evicts is gone for all. Recording an access is best effort: on a full
 disk the index may not take writes, and readers must still get every cached file.
 
 Before each write the free space is checked (`MediaStore.free_bytes`): below ``min_free`` the
@@ -19,75 +21,86 @@ journal, and the writer gets a clear answer instead of a half-written file.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Protocol
 
 from reader.errors import MediaFull
-from reader.media.base import Data, MediaStore, evictable
+from reader.media.base import EVICTABLE, Data, MediaStore, evictable
 
-SCHEMA = """CREATE TABLE IF NOT EXISTS media (
-    name TEXT PRIMARY KEY, size INTEGER NOT NULL, last_access REAL NOT NULL,
-    pinned INTEGER NOT NULL DEFAULT 0)"""
-TOUCH_EVERY = 5.0  # seconds: an access is recorded at most this often per file
+EVICT_BATCH = 64  # rows read per round of eviction
+TOUCH_EVERY = 5.0  # seconds: an access is recorded at most this often per file (per process)
+
+
+class MediaIndexError(Exception):
+    """Raised by a `MediaIndex` that cannot write (a full disk, a lost database)."""
+
+
+class MediaIndex(Protocol):
+    """Sizes and last accesses of the stored re-creatable files (the store keeps it:
+    `Store.media_index()`). Each call is one statement of its own, outside the library's write
+    lock; errors the database raises come out as `MediaIndexError`. Picklable (process pools)."""
+
+    def count(self) -> int: ...
+
+    def add_unknown(self, rows: Sequence[tuple[str, int]]) -> None:
+        """Index (name, size) pairs not indexed yet, as least recently used."""
+
+    def used(self) -> int:
+        """Bytes of the unpinned files."""
+
+    def record(self, name: str, size: int, pinned: bool, at: float) -> None:
+        """Index ``name`` (or update it), used at ``at``; once pinned it stays pinned."""
+
+    def touch(self, name: str, at: float) -> None:
+        """Best effort, quick: a busy or full database just skips it."""
+
+    def oldest(self, limit: int) -> list[tuple[str, int]]:
+        """Up to ``limit`` unpinned (name, size), least recently used first."""
+
+    def claim(self, name: str) -> int | None:
+        """Remove ``name``'s row; its size if this call removed it (None: another server's
+        eviction took it first, or it was never indexed)."""
 
 
 class BoundedMedia:
-    """``inner`` with a quota (bytes; 0 = none) on its re-creatable files."""
+    """``inner`` with a quota (bytes; 0 = none) on its re-creatable files, indexed in
+    ``index``. ``folder`` is the instance folder it serves (what `media_for` finds it by)."""
 
-    def __init__(self, inner: MediaStore, index: str | Path, quota: int = 0,
-                 min_free: int = 0):
+    def __init__(self, inner: MediaStore, index: MediaIndex, quota: int = 0,
+                 min_free: int = 0, folder: str | Path = ""):
         self.inner = inner
+        self.index = index
         self.quota = quota
         self.min_free = min_free
+        self.folder = str(folder)
         self.description = inner.description
-        self._index_path = str(index)
         self._lock = threading.RLock()
         self._busy: Counter[str] = Counter()
         self._touched: dict[str, float] = {}
         self.evicted = 0
-        with self._db() as db:
-            db.execute(SCHEMA)
-            known = db.execute("SELECT count(*) FROM media").fetchone()[0]
-        if not known:
-            self.reconcile()
+
+    def __reduce__(self):  # picklable for process pools: what it was made of
+        return (type(self), (self.inner, self.index, self.quota, self.min_free, self.folder))
 
     # -- the index -----------------------------------------------------------------------------
-    @contextlib.contextmanager
-    def _db(self):
-        db = sqlite3.connect(self._index_path, timeout=30, isolation_level=None)
-        try:
-            db.execute("PRAGMA busy_timeout = 30000")
-            yield db
-        finally:
-            db.close()
-
     def reconcile(self) -> int:
-        """Index every re-creatable file already stored (a folder from before the quota)."""
-        rows = [(n, s, 0.0) for prefix in ("audio/", "exports/", "images/derived/")
-                for n, s in self.inner.names(prefix)]
-        with self._lock, self._db() as db:
-            db.executemany("INSERT OR IGNORE INTO media (name, size, last_access) "
-                           "VALUES (?, ?, ?)", rows)
+        """Index every re-creatable file already stored (a folder from before the quota, or
+        from before the index moved into the database)."""
+        rows = [(n, s) for prefix in EVICTABLE for n, s in self.inner.names(prefix)]
+        self.index.add_unknown(rows)
         return len(rows)
 
     def used(self) -> int:
         """Bytes of re-creatable files under the quota (pinned ones are not: like the
         originals they grow with the library, not with requests), as the index knows them."""
-        with self._db() as db:
-            return db.execute("SELECT coalesce(sum(size), 0) FROM media WHERE pinned = 0"
-                              ).fetchone()[0]
+        return self.index.used()
 
     def _record(self, name: str, size: int, pinned: bool) -> None:
-        with self._db() as db:
-            db.execute("INSERT INTO media (name, size, last_access, pinned) VALUES (?, ?, ?, ?) "
-                       "ON CONFLICT(name) DO UPDATE SET size = excluded.size, "
-                       "last_access = excluded.last_access, "
-                       "pinned = max(pinned, excluded.pinned)",
-                       (name, size, time.time(), int(pinned)))
+        self.index.record(name, size, pinned, time.time())
 
     def _touch(self, name: str) -> None:
         if not evictable(name):
@@ -96,11 +109,9 @@ class BoundedMedia:
         if now - self._touched.get(name, 0.0) < TOUCH_EVERY:
             return
         self._touched[name] = now
-        try:
-            with self._db() as db:
-                db.execute("UPDATE media SET last_access = ? WHERE name = ?", (time.time(), name))
-        except sqlite3.Error:
-            pass  # a full or read-only disk: serving matters more than the access time
+        # A full disk or a busy database: serving matters more than the access time.
+        with contextlib.suppress(MediaIndexError):
+            self.index.touch(name, time.time())
 
     def evict(self, room: int = 0) -> int:
         """Delete least recently used, unpinned, idle files until ``room`` more bytes fit
@@ -109,29 +120,33 @@ class BoundedMedia:
 
     def shrink(self, target: int) -> int:
         """Evict (least recently used first) until the cache holds at most ``target`` bytes,
-        or nothing more may go; returns the bytes freed."""
+        or nothing more may go; returns the bytes freed. Each file's row is claimed before
+        its bytes go, so of two servers evicting at once only one deletes (and counts) it."""
         freed = 0
-        with self._lock, self._db() as db:
-            used = db.execute("SELECT coalesce(sum(size), 0) FROM media WHERE pinned = 0"
-                              ).fetchone()[0]
-            if used <= target:
-                return 0
-            rows = db.execute("SELECT name, size FROM media WHERE pinned = 0 "
-                              "ORDER BY last_access").fetchall()
-            for name, size in rows:
-                if used <= target:
+        with self._lock:
+            while (used := self.index.used()) > target:
+                progress = False
+                for name, _size in self.index.oldest(EVICT_BATCH + len(self._busy)):
+                    if used <= target:
+                        break
+                    if self._busy[name]:
+                        continue  # being sent by this process
+                    size = self.index.claim(name)
+                    if size is None:
+                        progress = True  # another server evicted it: count again
+                        continue
+                    try:
+                        self.inner.delete(name)
+                    except OSError:
+                        self._record(name, size, False)  # still there: keep counting it
+                        continue
+                    self._touched.pop(name, None)
+                    used -= size
+                    freed += size
+                    self.evicted += 1
+                    progress = True
+                if not progress:
                     break
-                if self._busy[name]:
-                    continue
-                try:
-                    self.inner.delete(name)
-                except OSError:
-                    continue
-                db.execute("DELETE FROM media WHERE name = ?", (name,))
-                self._touched.pop(name, None)
-                used -= size
-                freed += size
-                self.evicted += 1
         return freed
 
     # -- the MediaStore interface ----------------------------------------------------------------
@@ -160,7 +175,7 @@ class BoundedMedia:
             if evictable(name):
                 try:
                     self._record(name, size, pinned)
-                except sqlite3.OperationalError as e:
+                except MediaIndexError as e:
                     self.inner.delete(name)
                     raise MediaFull(f"could not record {name}: {e}") from None
         finally:
@@ -208,8 +223,8 @@ class BoundedMedia:
     def delete(self, name: str) -> None:
         self.inner.delete(name)
         if evictable(name):
-            with contextlib.suppress(sqlite3.Error), self._db() as db:
-                db.execute("DELETE FROM media WHERE name = ?", (name,))
+            with contextlib.suppress(MediaIndexError):  # counted on; the file itself is gone
+                self.index.claim(name)
 
     def url(self, name: str, expires: int = 3600) -> str | None:
         return self.inner.url(name, expires)

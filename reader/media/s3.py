@@ -37,6 +37,9 @@ class S3Media:
         self.client = client or boto3.session.Session().client("s3")
         self.description = url
 
+    def __reduce__(self):  # picklable for process pools: a new client from the same URL
+        return (type(self), (self.description,))
+
     def _key(self, name: str) -> str:
         return self.prefix + check_name(name)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from reader.errors import ConfigError
+from reader.media import register_index_opener
 from reader.store.migrations import MIGRATIONS
 from reader.store.protocol import (
     LibraryPage,
@@ -52,3 +53,11 @@ def open_store(instance: str | Path, database_url: str | None = None) -> Store:
     scheme = database_url.split(":", 1)[0]
     raise ConfigError(f"{scheme}:// databases are not supported (sqlite:/// or "
                       "postgresql://)", key="database_url")
+
+
+def _media_index(config):
+    """The media layer's way to the index of a configuration's library (it sits below us)."""
+    return open_store(config.instance, config["database_url"]).media_index()
+
+
+register_index_opener(_media_index)

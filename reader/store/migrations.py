@@ -137,6 +137,19 @@ MIGRATIONS: list[str] = [
     ALTER TABLE lexicon ADD COLUMN kind TEXT NOT NULL DEFAULT 'substitute'
         CHECK (kind IN ('substitute', 'spell', 'phonemes', 'language'));
     """,
+    # 8 (several app servers, issue 17): the media cache's index of sizes and last accesses
+    # (reader/media/quota.py), moved here from a file of its own in the instance folder, so
+    # every process and server on the library shares one quota and one LRU order. Filled
+    # again from the stored files when empty (`BoundedMedia.reconcile`).
+    """
+    CREATE TABLE media_cache (
+        name        TEXT PRIMARY KEY,
+        size        INTEGER NOT NULL CHECK (size >= 0),
+        last_access REAL NOT NULL,
+        pinned      INTEGER NOT NULL DEFAULT 0 CHECK (pinned IN (0, 1))
+    );
+    CREATE INDEX media_cache_lru ON media_cache (pinned, last_access);
+    """,
 ]
 
 

@@ -21,6 +21,7 @@ from reader.model import Gallery, GalleryWarning, Item, StoredImage
 from reader.paging import Pager
 from reader.store.postgres_accounts import AccountsPart
 from reader.store.postgres_connections import ConnectionsPart
+from reader.store.postgres_media import PostgresMediaIndex
 from reader.store.postgres_schema import MIGRATIONS
 from reader.store.postgres_search import VECTORS_SQL, SearchPart, search_fields
 from reader.store.protocol import LibraryPage, Summary
@@ -37,6 +38,9 @@ def _now() -> str:
 
 class PostgresStore(ConnectionsPart, AccountsPart, SearchPart):
     """The galleries in a PostgreSQL database. One instance serves any number of threads."""
+
+    def media_index(self) -> PostgresMediaIndex:
+        return PostgresMediaIndex(self)
 
     def migrate(self) -> int:
         """Bring the schema up to date in one transaction; returns the schema version.

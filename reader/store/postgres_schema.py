@@ -165,4 +165,15 @@ MIGRATIONS: list[str] = [
     ALTER TABLE lexicon ADD COLUMN kind text NOT NULL DEFAULT 'substitute'
         CHECK (kind IN ('substitute', 'spell', 'phonemes', 'language'));
     """,
+    # 8 (several app servers, issue 17): the media cache's index, shared by every server on
+    # the database; see SQLite's entry 8.
+    """
+    CREATE TABLE media_cache (
+        name        text COLLATE "C" PRIMARY KEY,
+        size        bigint NOT NULL CHECK (size >= 0),
+        last_access double precision NOT NULL,
+        pinned      boolean NOT NULL DEFAULT false
+    );
+    CREATE INDEX media_cache_lru ON media_cache (pinned, last_access);
+    """,
 ]

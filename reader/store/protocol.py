@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from reader.errors import InputError
+from reader.media.quota import MediaIndex
 from reader.model import Gallery, StoredImage
 from reader.paging import Pager
 
@@ -200,6 +201,10 @@ class Store(Protocol):
         """The key every app server on this store signs sessions and CSRF tokens with, made
         on first use, the same for all; None for a store on this machine's disk (its instance
         folder keeps the key, `reader.web.security`)."""
+
+    def media_index(self) -> MediaIndex:
+        """The media cache's index of sizes and last accesses (`reader.media.quota`), in this
+        store's database: one quota and LRU order for every process and server using it."""
 
     # -- full-text search ------------------------------------------------------------------
     def search(self, terms: Sequence[SearchTerm], limit: int, offset: int,

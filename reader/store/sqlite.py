@@ -28,6 +28,7 @@ from reader.store.sqlite_accounts import AccountsPart
 from reader.store.sqlite_connections import ConnectionsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems
 from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR
+from reader.store.sqlite_media import SqliteMediaIndex
 from reader.store.sqlite_room import in_wal_mode
 from reader.store.sqlite_search import SearchPart
 from reader.store.sqlite_slugs import free_slug
@@ -90,6 +91,9 @@ class SqliteStore(ConnectionsPart, AccountsPart, SearchPart, SpeechPart):
 
     def secret_key(self) -> None:
         return None  # one machine: the instance folder keeps the key
+
+    def media_index(self) -> SqliteMediaIndex:
+        return SqliteMediaIndex(self)
 
     def migrate(self) -> int:
         """Bring the schema up to date in one transaction; returns the schema version.

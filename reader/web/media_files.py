@@ -21,7 +21,8 @@ def init_app(app: Flask) -> None:
     c = app.config
     app.extensions["media"] = open_media(app.instance_path, c.get("MEDIA_URL", ""),
                                          quota=int(c.get("MEDIA_QUOTA_BYTES", 0)),
-                                         min_free=int(c.get("MEDIA_MIN_FREE_BYTES", 0)))
+                                         min_free=int(c.get("MEDIA_MIN_FREE_BYTES", 0)),
+                                         index=app.extensions["library"].media_index())
 
 
 def media() -> BoundedMedia:

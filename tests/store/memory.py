@@ -54,6 +54,12 @@ class MemoryStore:
     def secret_key(self) -> None:
         return None
 
+    def media_index(self) -> MemoryMediaIndex:
+        with self._lock:
+            if not hasattr(self, "_media_index"):
+                self._media_index = MemoryMediaIndex()
+            return self._media_index
+
     @contextmanager
     def transaction(self) -> Iterator[MemoryStore]:
         with self._lock:
@@ -319,3 +325,43 @@ class MemoryStore:
                       else None, caption=it.caption, alt=it.alt, credit=it.credit,
                       lang=g.lang, date=g.date)
             for _, _, g, it in found[offset:offset + limit]], more=more)
+
+
+class MemoryMediaIndex:
+    """`reader.media.MediaIndex` in a dict: name → [size, last_access, pinned]."""
+
+    def __init__(self):
+        self._rows: dict[str, list] = {}
+        self._lock = threading.Lock()
+
+    def count(self) -> int:
+        return len(self._rows)
+
+    def add_unknown(self, rows) -> None:
+        with self._lock:
+            for name, size in rows:
+                self._rows.setdefault(name, [size, 0.0, False])
+
+    def used(self) -> int:
+        return sum(size for size, _at, pinned in list(self._rows.values()) if not pinned)
+
+    def record(self, name: str, size: int, pinned: bool, at: float) -> None:
+        with self._lock:
+            old = self._rows.get(name)
+            self._rows[name] = [size, at, pinned or bool(old and old[2])]
+
+    def touch(self, name: str, at: float) -> None:
+        with self._lock:
+            if name in self._rows:
+                self._rows[name][1] = at
+
+    def oldest(self, limit: int) -> list[tuple[str, int]]:
+        with self._lock:
+            rows = sorted((at, name, size) for name, (size, at, pinned) in self._rows.items()
+                          if not pinned)
+        return [(name, size) for _at, name, size in rows[:limit]]
+
+    def claim(self, name: str) -> int | None:
+        with self._lock:
+            row = self._rows.pop(name, None)
+        return None if row is None else row[0]

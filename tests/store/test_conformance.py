@@ -322,3 +322,27 @@ def test_transactions_of_many_threads_are_serialised(store):
     for t in threads:
         t.join()
     assert errors == [] and store.lexicon()["count"] == "60"
+
+
+def test_the_media_cache_index(store):
+    """The quota's index (reader/media/quota.py): sizes, least recently used first, pinned
+    files outside the quota for good, and a row claimed once only (of two servers evicting
+    the same file, one gets it)."""
+    index = store.media_index()
+    assert index.count() == 0 and index.used() == 0 and index.oldest(10) == []
+    index.record("audio/ab/1.mp3", 100, False, at=10.0)
+    index.record("audio/ab/2.mp3", 200, False, at=20.0)
+    index.record("audio/ab/keep.mp3", 400, True, at=5.0)
+    index.add_unknown([("exports/old.zip", 50), ("audio/ab/2.mp3", 999)])  # 2 is known
+    assert index.count() == 4 and index.used() == 350  # pinned ones do not count
+    assert index.oldest(10) == [("exports/old.zip", 50), ("audio/ab/1.mp3", 100),
+                                ("audio/ab/2.mp3", 200)]
+    index.touch("audio/ab/1.mp3", at=30.0)
+    index.touch("audio/ab/missing.mp3", at=30.0)  # nothing to touch: no row is made
+    assert [n for n, _ in index.oldest(2)] == ["exports/old.zip", "audio/ab/2.mp3"]
+    index.record("audio/ab/keep.mp3", 400, False, at=40.0)  # once pinned, always pinned
+    assert "audio/ab/keep.mp3" not in dict(index.oldest(10))
+    assert index.claim("exports/old.zip") == 50
+    assert index.claim("exports/old.zip") is None  # taken already
+    assert index.used() == 300 and index.count() == 3
+    assert store.media_index().used() == 300  # the store's, not the object's
