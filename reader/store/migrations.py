@@ -137,6 +137,27 @@ MIGRATIONS: list[str] = [
     ALTER TABLE lexicon ADD COLUMN kind TEXT NOT NULL DEFAULT 'substitute'
         CHECK (kind IN ('substitute', 'spell', 'phonemes', 'language'));
     """,
+    # 8 (archive, issue 16): bulk import writes a big gallery's search rows ahead of it, in
+    # short transactions, under item ids it reserves here (reader/store/sqlite_bulk.py); the
+    # photos themselves then land in one transaction. Search skips a reserved range, and the
+    # insert trigger leaves the rows already written alone.
+    """
+    CREATE TABLE search_pending (
+        lo      INTEGER NOT NULL,
+        hi      INTEGER NOT NULL,
+        owner   TEXT NOT NULL,
+        started TEXT NOT NULL,
+        CHECK (hi >= lo)
+    );
+    DROP TRIGGER items_search_insert;
+    CREATE TRIGGER items_search_insert AFTER INSERT ON items
+    WHEN NOT EXISTS (SELECT 1 FROM search_pending WHERE new.id BETWEEN lo AND hi) BEGIN
+        INSERT INTO search_index (rowid, title, standfirst, caption, alt, credit)
+        SELECT new.id, iif(new.position = 1, g.title, NULL),
+               iif(new.position = 1, g.standfirst, NULL), new.caption, new.alt, new.credit
+        FROM galleries g WHERE g.id = new.gallery_id;
+    END;
+    """,
 ]
 
 

@@ -18,9 +18,11 @@ hold one connection per thread for the block's length.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from reader.errors import InputError
@@ -58,6 +60,15 @@ class User:
     name: str
     session_stamp: str
     created_at: str
+
+
+@lru_cache(maxsize=65_536)
+def fold(text: str) -> str:
+    """Lower case without diacritics, as `unicode61 remove_diacritics 2` compares words."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -26,14 +25,15 @@ from reader.store.migrations import MIGRATIONS, statements
 from reader.store.protocol import LibraryPage, Summary
 from reader.store.slugs import check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
+from reader.store.sqlite_bulk import BATCH_SIZE, BulkPart, next_item_id, waiting_writer
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems, translated
-from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR, begin_immediate
+from reader.store.sqlite_lock import begin_immediate
 from reader.store.sqlite_search import SearchPart
 from reader.store.sqlite_slugs import free_slug
 from reader.store.sqlite_speech import SpeechPart
 
 LIBRARY_FILE = "library.sqlite3"
-BATCH_SIZE = 200  # accepted for compatibility; save_many commits each gallery on its own
+__all__ = ["BATCH_SIZE", "LIBRARY_FILE", "SqliteStore"]
 # The library's order, newest first, undated last. Written the same way in the indexes of
 # migration 5, so every listing query walks an index instead of sorting.
 _NEWEST = "ifnull(date, '') DESC, id DESC"
@@ -49,7 +49,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SqliteStore(AccountsPart, SearchPart, SpeechPart):
+class SqliteStore(AccountsPart, BulkPart, SearchPart, SpeechPart):
     """The galleries in one SQLite file. Cheap to create; connections are opened per call
     (or per `transaction()`), so one instance serves any number of threads."""
 
@@ -81,6 +81,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         open_checked(store.path, lambda tmp: cls(tmp).migrate())
         store.migrate()
         store.keep_open()
+        store.clear_abandoned_imports()  # a bulk import's leftovers, if one was killed
         return store
 
     def check(self, full: bool = False) -> list[str]:
@@ -101,6 +102,7 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         keeper, self._keeper = getattr(self, "_keeper", None), None
         if keeper is not None:
             keeper.close()
+        self.close_search()  # this thread's kept search connection
 
     def secret_key(self) -> None:
         return None  # one machine: the instance folder keeps the key
@@ -130,7 +132,8 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
         with translated(self.path):
             con = self._connect()
             try:
-                begin_immediate(con)
+                with waiting_writer(self.path):  # a bulk import lets a waiting writer first
+                    begin_immediate(con)
                 self._local.con = con
                 try:
                     yield self
@@ -314,30 +317,11 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
             self._store(con, gallery, _now(), images)
         return gallery
 
-    def save_many(self, galleries: Iterable[Gallery], batch_size: int = BATCH_SIZE
-                  ) -> Iterator[tuple[Gallery, InputError | None]]:
-        """Store many galleries (bulk import), each in its own transaction, so the write
-        lock is free between two galleries and an editor's save waits for one gallery at
-        most, never for a batch (``batch_size`` is ignored; WAL with ``synchronous =
-        NORMAL`` keeps a commit cheap). A bad gallery is rolled back alone and yielded with
-        its error; each gallery is yielded once its transaction has ended."""
-        for gallery in galleries:
-            try:
-                check_gallery(gallery)
-                held = time.monotonic()
-                with self._write() as con:
-                    self._store(con, gallery, _now())
-                if time.monotonic() - held > YIELD_AFTER:
-                    time.sleep(YIELD_FOR)  # let a waiting writer take the lock first
-            except InputError as e:
-                yield gallery, e
-            else:
-                yield gallery, None
-
     def _store(self, con: sqlite3.Connection, gallery: Gallery, now: str,
-               images: Sequence[StoredImage] = ()) -> None:
+               images: Sequence[StoredImage] = (), first_id: int | None = None) -> None:
         """Write one checked gallery (and its image records) inside the caller's
-        transaction."""
+        transaction. Its photos get the item ids from ``first_id`` on (ids a bulk import
+        reserved, see `reader.store.sqlite_bulk`), else the next ones not reserved."""
         gallery.renumber()
         existing = None
         if gallery.source is not None:
@@ -365,11 +349,12 @@ class SqliteStore(AccountsPart, SearchPart, SpeechPart):
                 (*self._columns(gallery), gallery.slug, now, now),
             )
             gallery_id = cur.lastrowid
+        first = next_item_id(con) if first_id is None else first_id
         con.executemany(
-            """INSERT INTO items (gallery_id, position, caption, credit, alt, image)
-               VALUES (?,?,?,?,?,?)""",
-            [(gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
-             for it in gallery.items],
+            """INSERT INTO items (id, gallery_id, position, caption, credit, alt, image)
+               VALUES (?,?,?,?,?,?,?)""",
+            [(first + k, gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
+             for k, it in enumerate(gallery.items)],
         )
         con.executemany(
             """INSERT INTO images (key, format, width, height, size, name, ext_description,
