@@ -1,19 +1,18 @@
 """The SQLite store's search part: SQLite FTS5 (table `search_index`, kept in step with the
 library by the triggers of migrations 5 and 8; tokenizer `unicode61 remove_diacritics 2`,
-prefix indexes for 2 and 3 characters, BM25 with title, credit and caption weighing most).
+prefix indexes for 2 to 8 characters, BM25 with title, credit and caption weighing most).
 Mixed into `SqliteStore`; query parsing and marking are `reader.search`.
 
 What a query costs is bounded by the window, not by the archive (issue 16):
 
-- the newest ``window + 1`` matches' ids are read once, newest first (FTS5 walks a term's
-  list in that order and stops): that is the count, capped, and the rows to rank;
-- a query with few matches (at most `EXACT_UP_TO`, none beyond the window) is ranked by FTS5's
-  own bm25, as it always was. FTS5's bm25 first counts, for each word, every photo of the
-  archive that has it (its inverse document frequency): for a common word that is most of the
-  index, read on every query. So more matches than that are ranked here instead, with the same
-  BM25 formula, weights and document lengths (`bm25_scores`), where a word's number of
-  photos is counted up to `IDF_COUNT` and estimated past it from how densely the newest of
-  them lie; and a one-word query needs no count at all (it does not change the order);
+- the newest ``window + 1`` matches' ids are read once, newest first (FTS5 walks a word's
+  list, or a prefix index's, in that order and stops): that is the count, capped;
+- when no more match than the window, FTS5's bm25 ranks them all, as it always did;
+- when more match, the window is ranked: a query of several words by bm25 over the window's
+  ids (from its oldest on); a one-word query by the columns the word is in (`_by_column`),
+  because FTS5's bm25 first counts every photo of the archive that has each word (its IDF,
+  which for one word does not change the order), and for a word such as "the" that is most
+  of the index, read on every query;
 - search reads through a connection kept per thread, so its page cache stays warm;
 - the item ids a bulk import has reserved (`reader.store.sqlite_bulk`) are skipped, so a
   gallery being imported cannot be found before it is whole.
@@ -30,10 +29,8 @@ from reader.store.protocol import SearchPage, SearchRow, SearchTerm
 from reader.store.sqlite_bulk import pending_ranges
 from reader.store.sqlite_files import translated
 
-WEIGHTS = (6.0, 2.0, 3.0, 1.0, 4.0)  # title, standfirst, caption, alt, credit: migration 5
-K1, B = 1.2, 0.75  # FTS5's bm25 constants
-EXACT_UP_TO = 200  # matches ranked by FTS5's bm25 itself
-IDF_COUNT = 2_000  # a word's photos counted this far for its IDF, then estimated
+COLUMNS = ("title", "standfirst", "caption", "alt", "credit")
+WEIGHTS = (6.0, 2.0, 3.0, 1.0, 4.0)  # bm25's, migration 5
 CACHE_KB = 32_768  # the kept search connection's page cache
 
 
@@ -96,11 +93,13 @@ class SearchPart:
                 page = [r[0] for r in con.execute(
                     f"""SELECT rowid FROM search_index WHERE search_index MATCH ?{skip}
                         ORDER BY rank LIMIT ? OFFSET ?""", (expr, *bounds, limit, offset))]
+            elif len(terms) == 1:
+                page = self._by_column(con, expr, ids, skip, bounds)[offset:offset + limit]
             else:  # over the window: from its oldest match on; ties newest first
                 page = [r[0] for r in con.execute(
-                    f"""SELECT rowid FROM search_index WHERE search_index MATCH ?{skip}
-                        AND rowid >= ? ORDER BY rank, rowid DESC LIMIT ? OFFSET ?""",
-                    (expr, *bounds, ids[-1], limit, offset))]
+                    f"""SELECT rowid FROM search_index WHERE search_index MATCH ?
+                        AND rowid >= ?{skip} ORDER BY rank, rowid DESC LIMIT ? OFFSET ?""",
+                    (expr, ids[-1], *bounds, limit, offset))]
             found = {r["id"]: r for r in con.execute(
                 f"""SELECT i.id, i.position, i.caption, i.alt, i.credit, g.slug, g.title,
                           g.lang, g.date, iif(i.position = 1, g.standfirst, NULL) AS standfirst,
@@ -114,3 +113,18 @@ class SearchPart:
                       gallery_title=r["title"], standfirst=r["standfirst"],
                       caption=r["caption"], alt=r["alt"], credit=r["credit"], lang=r["lang"],
                       date=r["date"]) for r in rows], more=more)
+
+    @staticmethod
+    def _by_column(con: sqlite3.Connection, expr: str, ids: list[int], skip: str,
+                   bounds: list[int]) -> list[int]:
+        """A one-word query's window, best first by the columns the word is in (the sum of
+        their bm25 weights), newest first among equals: one pass over the window per column,
+        where FTS5's bm25 would first count every photo of the archive that has the word."""
+        score = dict.fromkeys(ids, 0.0)
+        for column, weight in zip(COLUMNS, WEIGHTS, strict=True):
+            for (rowid,) in con.execute(
+                    f"""SELECT rowid FROM search_index WHERE search_index MATCH ?
+                        AND rowid >= ?{skip}""", (f"{{{column}}} : {expr}", ids[-1], *bounds)):
+                if rowid in score:
+                    score[rowid] += weight
+        return sorted(ids, key=lambda i: (-score[i], -i))
