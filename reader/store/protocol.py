@@ -149,9 +149,10 @@ class Store(Protocol):
 
     def save_many(self, galleries: Iterable[Gallery], batch_size: int = 200
                   ) -> Iterator[tuple[Gallery, InputError | None]]:
-        """Store many galleries, each in its own transaction (the write lock is free between
-        two, so an editor never waits for more than one gallery); a bad one is reported
-        (with its error) and the rest stored."""
+        """Store many galleries, each visible whole or not at all, in transactions short
+        enough that an editor's save never waits for long (SQLite: a big gallery is
+        written in chunks, `reader.store.sqlite_bulk`); a bad one is reported (with its
+        error) and the rest stored."""
 
     def delete(self, slug: str) -> None:
         """Raises `reader.errors.NotFound`."""
