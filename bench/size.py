@@ -5,8 +5,8 @@ with the load average. A small table-driven runner: each section is a module wit
     .venv/bin/python bench/size.py [--quick]
 
 Sections: `size_pages` (photo page CPU and bytes, site export time and memory, for galleries
-of 13 to 2,000 photos; search and /api/galleries for archives of 1k to 100k galleries; an
-editor's save during a bulk import).
+of 13 to 2,000 photos), `size_archive` (search p50/p99 and /api/galleries for archives of 1k
+to 100k galleries; an editor's save during a bulk import).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SECTIONS = ["size_pages"]
+SECTIONS = ["size_pages", "size_archive"]
 
 
 def main() -> None:

@@ -1,20 +1,17 @@
-"""Benchmark sections of `bench/size.py` (issue 16): pages, exports and the archive.
+"""Benchmark section of `bench/size.py` (issue 16): pages and exports.
 
 For galleries of 13, 200, 1,000 and 2,000 photos (synthetic, our own words):
   - the single-photo page's CPU time (in-process, median of 30) and its bytes with CSS/JS;
   - the static site export's time (and per photo) and the export process's peak memory
     above what it held before, each in a child process;
-with the ratio to the 13-photo figure. For archives of 1k, 10k and 100k galleries (13 photos
-each): search p50/p99 over the 100 queries of bench/archive.py (in-process wall time) and a
-`/api/galleries` page (first, middle and last page). Then an editor's save while another
-process bulk-imports big galleries: every save's wait.
+with the ratio to the 13-photo figure. (The archive and the editors are `size_archive`.)
 
     .venv/bin/python bench/size_pages.py [--quick]
 
-``--quick``: archives of 1k and 10k only, galleries up to 1,000 photos. The export is
-measured without speech (``SPEECH_LIBRARY`` pointing nowhere): clip rendering is the audio
-bench's, and linear anyway; this measures what the export itself adds. `section_rows()` is
-what bench/size.py calls; each row is (measure, value, baseline, ratio).
+``--quick``: galleries up to 1,000 photos. The export is measured without speech
+(``SPEECH_LIBRARY`` pointing nowhere): clip rendering is the audio bench's, and linear anyway;
+this measures what the export itself adds. `section_rows()` is what bench/size.py calls; each
+row is (measure, value, baseline, ratio).
 """
 
 from __future__ import annotations
@@ -46,12 +43,10 @@ from archive import (  # noqa: E402  (the archive bench's words and queries)
     SUBJECTS,
     TIMES,
     caption,
-    queries,
 )
 
 BUDGET = 30 * 1024
 SIZES = (13, 200, 1000, 2000)
-ARCHIVES = (1_000, 10_000, 100_000)
 NO_SPEECH = "/nonexistent/libespeak-ng.so.1"
 
 
@@ -160,112 +155,10 @@ def gallery_rows(sizes: tuple[int, ...], work: Path) -> list[tuple[str, str, str
     return rows
 
 
-# -- the archive ------------------------------------------------------------------------------
-def archive_rows(counts: tuple[int, ...], work: Path) -> list[tuple[str, str, str, str]]:
-    from reader.search import search
-    from reader.store import Library
-    from reader.web import create_app
-
-    instance = work / "archive"
-    library = Library.in_instance(instance)
-    rows, have = [], 0
-    for count in counts:
-        t = time.perf_counter()
-        while have < count:  # grow the same archive: 1k, then 10k, then 100k
-            step = min(count, have + 5_000)
-            with library.transaction():
-                for n in range(have, step):
-                    library.save(synthetic(n))
-            have = step
-        built = time.perf_counter() - t
-        app = create_app({"LOAD_SAMPLE_IF_EMPTY": False, "SPEECH_WARM": False},
-                         instance=instance)
-        client = app.test_client()
-        qs = queries()
-        for q in qs[:10]:
-            search(library, q)  # warm the page cache
-        times, cpu = [], []
-        for q in qs:
-            t, c = time.perf_counter(), time.process_time()
-            search(library, q)
-            cpu.append((time.process_time() - c) * 1000)
-            times.append((time.perf_counter() - t) * 1000)
-        rows.append((f"search p50 / p99, {count:,} galleries, wall",
-                     f"{pct(times, 50):.1f} / {pct(times, 99):.1f} ms",
-                     "p99 target 50 ms", "met" if pct(times, 99) < 50 else "MISSED"))
-        slowest = sorted(zip(cpu, qs, strict=True), reverse=True)[:3]
-        rows.append(("  the same, CPU", f"{pct(cpu, 50):.1f} / {pct(cpu, 99):.1f} ms",
-                     "slowest: " + ", ".join(f"{q!r} {ms:.0f}" for ms, q in slowest),
-                     "met" if pct(cpu, 99) < 50 else "MISSED"))
-        last = -(-count // 200)
-        page_ms = {}
-        for page in (1, max(1, last // 2), last):
-            client.get(f"/api/galleries?page={page}")
-            ts = []
-            for _ in range(10):
-                t = time.perf_counter()
-                r = client.get(f"/api/galleries?page={page}")
-                ts.append((time.perf_counter() - t) * 1000)
-            assert r.status_code == 200
-            page_ms[page] = statistics.median(ts)
-        rows.append((f"  /api/galleries page 1 / {max(1, last // 2)} / {last}",
-                     " / ".join(f"{v:.1f}" for v in page_ms.values()) + " ms",
-                     f"built in {built:.0f} s", f"{page_ms[last] / page_ms[1]:.2f}× last/first"))
-    return rows
-
-
-BULK_CHILD = """
-import sys
-sys.path.insert(0, sys.argv[3])
-from size_pages import synthetic
-from reader.store import Library
-library = Library(sys.argv[1])
-for g, error in library.save_many(synthetic(10_000 + n, int(sys.argv[2])) for n in range(12)):
-    assert error is None, error
-"""
-
-
-def editor_rows(work: Path, photos: int) -> list[tuple[str, str, str, str]]:
-    """An editor's saves (compare-and-set through reader.editing's transaction) while another
-    process bulk-imports 12 galleries of ``photos`` photos: the wait of each save."""
-    from reader.store import Library
-
-    instance = work / "bulk"
-    library = Library.in_instance(instance)
-    mine = library.save(synthetic(1, 13, "The editor's gallery"))
-    child = subprocess.Popen([sys.executable, "-c", BULK_CHILD, str(library.path), str(photos),
-                              str(ROOT / "bench")], cwd=ROOT)
-    waits = []
-    try:
-        while library.is_empty() or len(library.list()) < 2:  # the import is under way
-            if child.poll() is not None:
-                break
-        while child.poll() is None:
-            t = time.perf_counter()
-            with library.transaction():
-                g = library.get(mine.slug)
-                g.items[0].caption = f"Edited {len(waits)}."
-                library.save(g)
-            waits.append((time.perf_counter() - t) * 1000)
-    finally:
-        child.wait()
-    if not waits:
-        return [("editor save during bulk import", "no save overlapped", "", "")]
-    worst = max(waits)
-    return [(f"editor save during bulk import ({photos}-photo galleries), p50 / max",
-             f"{statistics.median(waits):.0f} / {worst:.0f} ms", f"{len(waits)} saves; "
-             "target 200 ms", "met" if worst < 200 else "MISSED")]
-
-
 def section_rows(quick: bool = False) -> list[tuple[str, str, str, str]]:
     sizes = SIZES[:3] if quick else SIZES
-    counts = ARCHIVES[:2] if quick else ARCHIVES
     with tempfile.TemporaryDirectory(prefix="reader-size-") as tmp:
-        work = Path(tmp)
-        rows = gallery_rows(sizes, work)
-        rows += editor_rows(work, 1000)
-        rows += archive_rows(counts, work)
-    return rows
+        return gallery_rows(sizes, Path(tmp))
 
 
 def print_rows(rows: list[tuple[str, str, str, str]]) -> None:

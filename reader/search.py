@@ -15,13 +15,12 @@ result is markup: the web layer escapes every piece of text as usual and wraps t
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from reader.paging import Pager
 from reader.store import SearchTerm as Term
 from reader.store import Store
+from reader.store.protocol import fold
 
 MAX_TERMS = 8
 MAX_TERM_CHARS = 64
@@ -29,8 +28,7 @@ MAX_QUERY_CHARS = 500
 PER_PAGE = 20
 # Counting and ranking cost time per matching photo, so a query that matches more photos
 # than this (a common word) is counted only that far ("more than 2,000 results") and ranked
-# among the most recently stored RANK_WINDOW of its matches only; the page says so. (FTS5
-# still reads a prefix's whole match list: see bench/size_pages.py.)
+# among the most recently stored RANK_WINDOW of its matches only; the page says so.
 RANK_WINDOW = 2_000
 
 # A word, as FTS5's unicode61 tokenizer sees one: letters and digits; everything else,
@@ -67,15 +65,6 @@ class Results:
     pager: Pager  # over the results one can page through (at most RANK_WINDOW)
     total: int  # the photos that match, counted up to RANK_WINDOW
     window: int | None = None  # set when more match: only the newest `window` were ranked
-
-
-@lru_cache(maxsize=65_536)
-def fold(text: str) -> str:
-    """Lower case without diacritics, as `unicode61 remove_diacritics 2` compares words."""
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 def parse_query(query: str) -> list[Term]:

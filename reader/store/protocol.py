@@ -18,9 +18,11 @@ hold one connection per thread for the block's length.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol, runtime_checkable
 
 from reader.errors import InputError
@@ -59,6 +61,15 @@ class User:
     name: str
     session_stamp: str
     created_at: str
+
+
+@lru_cache(maxsize=65_536)
+def fold(text: str) -> str:
+    """Lower case without diacritics, as `unicode61 remove_diacritics 2` compares words."""
+    if text.isascii():
+        return text.lower()
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
 
 
 @dataclass(frozen=True)
@@ -139,9 +150,10 @@ class Store(Protocol):
 
     def save_many(self, galleries: Iterable[Gallery], batch_size: int = 200
                   ) -> Iterator[tuple[Gallery, InputError | None]]:
-        """Store many galleries, each in its own transaction (the write lock is free between
-        two, so an editor never waits for more than one gallery); a bad one is reported
-        (with its error) and the rest stored."""
+        """Store many galleries, each visible whole or not at all, in transactions short
+        enough that an editor's save never waits for long (SQLite: a big gallery is
+        written in chunks, `reader.store.sqlite_bulk`); a bad one is reported (with its
+        error) and the rest stored."""
 
     def delete(self, slug: str) -> None:
         """Raises `reader.errors.NotFound`."""

@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -25,9 +24,9 @@ from reader.store.migrations import MIGRATIONS, statements
 from reader.store.protocol import LibraryPage, Summary
 from reader.store.slugs import check_gallery, make_slug
 from reader.store.sqlite_accounts import AccountsPart
+from reader.store.sqlite_bulk import BATCH_SIZE, BulkPart, next_item_id
 from reader.store.sqlite_connections import ConnectionsPart
 from reader.store.sqlite_files import ADVICE, missing_tables, open_checked, problems
-from reader.store.sqlite_lock import YIELD_AFTER, YIELD_FOR
 from reader.store.sqlite_media import SqliteMediaIndex
 from reader.store.sqlite_room import in_wal_mode
 from reader.store.sqlite_search import SearchPart
@@ -35,7 +34,7 @@ from reader.store.sqlite_slugs import free_slug
 from reader.store.sqlite_speech import SpeechPart
 
 LIBRARY_FILE = "library.sqlite3"
-BATCH_SIZE = 200  # accepted for compatibility; save_many commits each gallery on its own
+__all__ = ["BATCH_SIZE", "LIBRARY_FILE", "SqliteStore"]
 # The library's order, newest first, undated last. Written the same way in the indexes of
 # migration 5, so every listing query walks an index instead of sorting.
 _NEWEST = "ifnull(date, '') DESC, id DESC"
@@ -51,7 +50,7 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-class SqliteStore(ConnectionsPart, AccountsPart, SearchPart, SpeechPart):
+class SqliteStore(ConnectionsPart, AccountsPart, BulkPart, SearchPart, SpeechPart):
     """The galleries in one SQLite file. Cheap to create; connections are opened per call
     (or per `transaction()`), so one instance serves any number of threads."""
 
@@ -83,6 +82,7 @@ class SqliteStore(ConnectionsPart, AccountsPart, SearchPart, SpeechPart):
         open_checked(store.path, lambda tmp: cls(tmp).migrate())
         store.migrate()
         store.keep_open()
+        store.clear_abandoned_imports()  # a bulk import's leftovers, if one was killed
         return store
 
     def check(self, full: bool = False) -> list[str]:
@@ -238,30 +238,11 @@ class SqliteStore(ConnectionsPart, AccountsPart, SearchPart, SpeechPart):
             self._store(con, gallery, _now(), images)
         return gallery
 
-    def save_many(self, galleries: Iterable[Gallery], batch_size: int = BATCH_SIZE
-                  ) -> Iterator[tuple[Gallery, InputError | None]]:
-        """Store many galleries (bulk import), each in its own transaction, so the write
-        lock is free between two galleries and an editor's save waits for one gallery at
-        most, never for a batch (``batch_size`` is ignored; WAL with ``synchronous =
-        NORMAL`` keeps a commit cheap). A bad gallery is rolled back alone and yielded with
-        its error; each gallery is yielded once its transaction has ended."""
-        for gallery in galleries:
-            try:
-                check_gallery(gallery)
-                held = time.monotonic()
-                with self._write() as con:
-                    self._store(con, gallery, _now())
-                if time.monotonic() - held > YIELD_AFTER:
-                    time.sleep(YIELD_FOR)  # let a waiting writer take the lock first
-            except InputError as e:
-                yield gallery, e
-            else:
-                yield gallery, None
-
     def _store(self, con: sqlite3.Connection, gallery: Gallery, now: str,
-               images: Sequence[StoredImage] = ()) -> None:
+               images: Sequence[StoredImage] = (), first_id: int | None = None) -> None:
         """Write one checked gallery (and its image records) inside the caller's
-        transaction."""
+        transaction. Its photos get the item ids from ``first_id`` on (ids a bulk import
+        reserved, see `reader.store.sqlite_bulk`), else the next ones not reserved."""
         gallery.renumber()
         existing = None
         if gallery.source is not None:
@@ -289,11 +270,12 @@ class SqliteStore(ConnectionsPart, AccountsPart, SearchPart, SpeechPart):
                 (*self._columns(gallery), gallery.slug, now, now),
             )
             gallery_id = cur.lastrowid
+        first = next_item_id(con) if first_id is None else first_id
         con.executemany(
-            """INSERT INTO items (gallery_id, position, caption, credit, alt, image)
-               VALUES (?,?,?,?,?,?)""",
-            [(gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
-             for it in gallery.items],
+            """INSERT INTO items (id, gallery_id, position, caption, credit, alt, image)
+               VALUES (?,?,?,?,?,?,?)""",
+            [(first + k, gallery_id, it.position, it.caption, it.credit, it.alt, it.image)
+             for k, it in enumerate(gallery.items)],
         )
         con.executemany(
             """INSERT INTO images (key, format, width, height, size, name, ext_description,

@@ -8,6 +8,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from reader.store.sqlite_bulk import waiting_writer
 from reader.store.sqlite_files import translated
 from reader.store.sqlite_lock import begin_immediate
 from reader.store.sqlite_room import check_room, readable
@@ -38,6 +39,7 @@ class ConnectionsPart:
         keeper, self._keeper = getattr(self, "_keeper", None), None
         if keeper is not None:
             keeper.close()
+        self.close_search()  # this thread's kept search connection
 
     def _open(self) -> sqlite3.Connection:
         return sqlite3.connect(self.path, timeout=10, isolation_level=None)
@@ -70,7 +72,8 @@ class ConnectionsPart:
             check_room(self.path)  # a (nearly) full disk: refused before anything is written
             con = self._connect()
             try:
-                begin_immediate(con)
+                with waiting_writer(self.path):  # a bulk import lets a waiting writer first
+                    begin_immediate(con)
                 self._local.con = con
                 try:
                     yield self

@@ -1,6 +1,6 @@
 """How the SQLite store takes the write lock: BEGIN IMMEDIATE tried every few milliseconds
-(not SQLite's backing-off busy handler), and how long bulk import lets go between galleries,
-so an editor's save waiting in another process gets in between two of them."""
+(not SQLite's backing-off busy handler). Bulk import's turnstile, which lets a waiting writer
+go first, is `reader.store.sqlite_bulk`'s."""
 
 from __future__ import annotations
 
@@ -9,9 +9,6 @@ import time
 
 BUSY_TIMEOUT = 10.0  # seconds a write waits for the lock before "database is locked"
 POLL = 0.002  # seconds between two tries for the write lock
-# After a transaction that held the lock this long, bulk import pauses a little longer than
-# POLL before the next, so a writer waiting in another process gets in between two galleries.
-YIELD_AFTER, YIELD_FOR = 0.010, 0.004
 
 
 def begin_immediate(con: sqlite3.Connection) -> None:
