@@ -1,0 +1,59 @@
+"""`reader worker`: run the jobs of the queue (`reader.jobs`) on this machine."""
+
+from __future__ import annotations
+
+import click
+
+from reader.cli import Context, fail, instance_for_command, main, pass_ctx
+from reader.cli.text import echo
+
+
+def open_configured_queue(ctx: Context):
+    """The configured queue (`jobs.queue`) on the library's database."""
+    from reader.jobs import open_queue
+
+    return open_queue(ctx.config["jobs.queue"], ctx.config["database_url"])
+
+
+@main.command()
+@click.option("--concurrency", "-c", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Jobs run at once (one engine process each).")
+@click.option("--heartbeat", default=10.0, show_default=True,
+              type=click.FloatRange(0.2, 600),
+              help="Seconds between this worker's heartbeats; a worker silent for three "
+                   "is taken for dead and its jobs are run again by another.")
+@click.option("--graceful", default=60.0, show_default=True, type=click.FloatRange(0, 3600),
+              help="On SIGTERM or Ctrl-C, seconds the running jobs get to finish.")
+@instance_for_command
+@pass_ctx
+def worker(ctx: Context, concurrency: int, heartbeat: float, graceful: float) -> None:
+    """Run rendering jobs (audio clips) from the queue until stopped.
+
+    Needs `jobs.queue = "postgres"` (or READER_JOBS_QUEUE=postgres) and the library on
+    PostgreSQL; results go to the configured media store (media_url), the same one the app
+    servers read. Start as many workers, on as many machines, as rendering needs.
+    """
+    import logging
+
+    from reader.audio_jobs import AUDIO, audio_handler
+    from reader.speech.configured import speech_service
+    from reader.speech.service import EngineUnavailable
+
+    queue = open_configured_queue(ctx)
+    if not queue.queued:
+        fail("no job queue is configured (jobs.queue is empty: the app servers render "
+             "audio themselves); set jobs.queue = \"postgres\" to use workers")
+    speech = speech_service(ctx.config, ctx.library, workers=concurrency)
+    try:
+        speech.info()
+    except EngineUnavailable as e:
+        fail(f"no speech engine: {e}")
+    queue.handle(AUDIO, audio_handler(speech))
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    echo(f"worker {queue.name}: {concurrency} at once, library {ctx.library.where()}",
+         err=True)
+    try:
+        queue.run_worker(concurrency=concurrency, heartbeat=heartbeat, graceful=graceful)
+    finally:
+        speech.close()
+        queue.close()
