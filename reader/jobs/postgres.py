@@ -28,7 +28,8 @@ import threading
 
 import psycopg
 from procrastinate import App, PsycopgConnector, RetryStrategy
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
+from procrastinate.jobs import Status
 from procrastinate.schema import SchemaManager
 
 from reader.jobs import Handler
@@ -153,14 +154,29 @@ class PostgresQueue:
 
     async def _rescue(self, heartbeat: float) -> None:
         """Every heartbeat: jobs whose worker stopped beating go back into the queue."""
-        manager = self.app.job_manager
         while True:
             await asyncio.sleep(heartbeat)  # a period of the loop, not a wait for a state
             try:
-                for job in await manager.get_stalled_jobs(
-                        seconds_since_heartbeat=heartbeat * STALLED_AFTER):
-                    log.warning("job %s (%s) of a dead worker: queued again", job.id,
-                                job.queueing_lock)
-                    await manager.retry_job(job)
+                stalled = await self.app.job_manager.get_stalled_jobs(
+                    seconds_since_heartbeat=heartbeat * STALLED_AFTER)
             except Exception:  # a lost connection: try again at the next beat
                 log.exception("looking for stalled jobs failed")
+                continue
+            for job in stalled:
+                await self._put_back(job)
+
+    async def _put_back(self, job) -> None:
+        manager = self.app.job_manager
+        try:
+            await manager.retry_job(job)
+            log.warning("job %s (%s) of a dead worker: queued again", job.id,
+                        job.queueing_lock)
+        except UniqueViolation:
+            # Another job of the same key was queued meanwhile (the queueing lock allows one
+            # waiting job per key): that one makes the result; this one is dropped, which
+            # also frees the key's lock for it.
+            await manager.finish_job(job, Status.ABORTED, delete_job=True)
+            log.warning("job %s (%s) of a dead worker: dropped, another job of its key "
+                        "waits in the queue", job.id, job.queueing_lock)
+        except Exception:
+            log.exception("putting back job %s failed", job.id)
