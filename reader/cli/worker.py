@@ -15,6 +15,29 @@ def open_configured_queue(ctx: Context):
     return open_queue(ctx.config["jobs.queue"], ctx.config["database_url"])
 
 
+def queue_audio(ctx: Context, slugs: list[str], quiet: bool = False) -> None:
+    """Queue the clips (the configured voice and rate) of the galleries ``slugs`` for the
+    workers, as an import through the web app does."""
+    from reader.audio_jobs import submit_gallery
+    from reader.speech.configured import speech_service, speech_settings
+    from reader.speech.service import EngineUnavailable
+
+    queue = open_configured_queue(ctx)
+    speech = speech_service(ctx.config, ctx.library)
+    try:
+        speech.info()
+        n = sum(submit_gallery(queue, speech, ctx.library.get(slug), speech_settings(ctx.config))
+                for slug in slugs)
+    except EngineUnavailable as e:
+        echo(f"reader: warning: no audio queued (no speech engine here: {e})", err=True)
+        return
+    finally:
+        speech.close()
+        queue.close()
+    if not quiet:
+        echo(f"queued {n} clip(s) for the workers")
+
+
 @main.command()
 @click.option("--concurrency", "-c", default=1, show_default=True, type=click.IntRange(1, 64),
               help="Jobs run at once (one engine process each).")

@@ -95,3 +95,22 @@ def test_audio_build_queues_for_the_workers(queued, tmp_path):
     assert len(jobs(queued)) == photos
     assert run(tmp_path, "audio", "build").returncode == 0
     assert len(jobs(queued)) == photos  # queued once per clip, however often asked
+
+
+def test_an_import_queues_its_audio(postgres, tmp_path, monkeypatch):
+    url = postgres.new_database()
+    try:
+        text = tmp_path / "ferries.txt"
+        text.write_text("Night ferries\nCrews keep the crossings running.\nA deck.\n"
+                        "The last ferry leaves at midnight. [Ingrid Solberg/Fjord Press]\n"
+                        "A deckhand.\nA deckhand coils a rope. [Ola Berg/Fjord Press]\n")
+        env = {"READER_DATABASE_URL": url, "READER_JOBS_QUEUE": "postgres"}
+        out = run(tmp_path / "instance", "import", str(text), env=env)
+        assert out.returncode == 0, out.stderr
+        assert "queued 2 clip(s) for the workers" in out.stdout
+        assert sorted(s for s, _lock in jobs(url)) == ["todo", "todo"]
+        monkeypatch.delenv("READER_JOBS_QUEUE", raising=False)
+        out = run(tmp_path / "plain", "import", str(text))  # no queue: nothing queued
+        assert out.returncode == 0 and "queued" not in out.stdout
+    finally:
+        postgres.drop_database(url)
