@@ -73,6 +73,8 @@ def worker(ctx: Context, concurrency: int, heartbeat: float, graceful: float) ->
         fail(f"no speech engine: {e}")
     queue.handle(AUDIO, audio_handler(speech))
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # procrastinate's own lines carry each job's whole payload (a caption): warnings only.
+    logging.getLogger("procrastinate").setLevel(logging.WARNING)
     echo(f"worker {queue.name}: {concurrency} at once, library {ctx.library.where()}",
          err=True)
     try:

@@ -25,6 +25,7 @@ import logging
 import os
 import socket
 import threading
+import time
 
 import psycopg
 from procrastinate import App, PsycopgConnector, RetryStrategy
@@ -127,10 +128,14 @@ class PostgresQueue:
         handler = self._handlers.get(kind)
         if handler is None:
             raise RuntimeError(f"this worker has no handler for {kind!r} jobs")
+        started = time.monotonic()
         if handler(key, payload):
             with psycopg.connect(self.url) as conn:
                 conn.execute("INSERT INTO reader_job_log (kind, key, worker) "
                              "VALUES (%s, %s, %s)", (kind, key, self.name))
+            log.info("%s %s made in %.1f s", kind, key[:16], time.monotonic() - started)
+        else:
+            log.info("%s %s was stored already", kind, key[:16])
 
     def run_worker(self, concurrency: int = 1, heartbeat: float = HEARTBEAT,
                    graceful: float | None = 60.0) -> None:
