@@ -4,8 +4,10 @@ One procrastinate task, ``reader.job(kind, key, payload)``, runs the handler reg
 ``kind``. Every job of a key is deferred with that key as its *queueing lock* (at most one job
 of a key waits in the queue: submitting again while it waits does nothing) and as its *lock*
 (jobs of one key never run at the same time: a second one waits for the first, then finds the
-result stored and does nothing). The handler checks the media store before it renders, so a
-key is made once however many servers ask for it.
+result stored and does nothing); the handler also runs under a PostgreSQL advisory lock of
+the key, so even a job put back by mistake (its worker slow, not dead) never renders twice.
+The handler checks the media store before it renders, so a key is made once however many
+servers ask for it.
 
 A worker killed mid-job (kill -9, a lost machine) stops its heartbeat; every worker looks for
 jobs of such stalled workers (``get_stalled_jobs``) and puts them back in the queue
@@ -129,13 +131,17 @@ class PostgresQueue:
         if handler is None:
             raise RuntimeError(f"this worker has no handler for {kind!r} jobs")
         started = time.monotonic()
-        if handler(key, payload):
-            with psycopg.connect(self.url) as conn:
+        # The key's advisory lock, held while the handler runs: a second run of the key (a
+        # job put back while its worker was only slow, not dead) waits, then finds the result
+        # stored. PostgreSQL drops it with the connection: a killed worker holds nothing.
+        with psycopg.connect(self.url, autocommit=True) as conn:
+            conn.execute("SELECT pg_advisory_lock(hashtextextended(%s, 0))", (f"{kind}:{key}",))
+            if handler(key, payload):
                 conn.execute("INSERT INTO reader_job_log (kind, key, worker) "
                              "VALUES (%s, %s, %s)", (kind, key, self.name))
-            log.info("%s %s made in %.1f s", kind, key[:16], time.monotonic() - started)
-        else:
-            log.info("%s %s was stored already", kind, key[:16])
+                log.info("%s %s made in %.1f s", kind, key[:16], time.monotonic() - started)
+            else:
+                log.info("%s %s was stored already", kind, key[:16])
 
     def run_worker(self, concurrency: int = 1, heartbeat: float = HEARTBEAT,
                    graceful: float | None = 60.0) -> None:

@@ -39,7 +39,7 @@ def test_a_dead_workers_job_gives_way_to_a_waiting_one(postgres, tmp_path, monke
         submit(queue, u)
         import os
 
-        w1 = Process(["worker", "--heartbeat", "0.5"], {**os.environ, **env},
+        w1 = Process(["worker", "--heartbeat", "1"], {**os.environ, **env},
                      tmp_path / "w1.log")
         started.append(w1)
         wait_until(lambda: queue.state(AUDIO, key(u)) == "doing", "worker 1 running the job",
@@ -50,7 +50,7 @@ def test_a_dead_workers_job_gives_way_to_a_waiting_one(postgres, tmp_path, monke
         submit(queue, u)  # asked again while the dead worker's job still shows 'doing'
         assert [s for (s,) in rows(url, "SELECT status FROM procrastinate_jobs ORDER BY id")] \
             == ["doing", "todo"]
-        w2 = Process(["worker", "--heartbeat", "0.5"], {**os.environ, **env},
+        w2 = Process(["worker", "--heartbeat", "1"], {**os.environ, **env},
                      tmp_path / "w2.log")
         started.append(w2)
         made = wait_until(lambda: queue.made(AUDIO), "the clip made", check=w2.check_alive)

@@ -61,7 +61,7 @@ def test_two_servers_two_workers_one_database_one_bucket(postgres, s3_server, tm
         return {**env, "READER_INSTANCE": str(tmp_path / name)}
 
     def worker(name: str) -> Process:
-        p = Process(["worker", "--heartbeat", "0.5"], instance(name), tmp_path / f"{name}.log")
+        p = Process(["worker", "--heartbeat", "1"], instance(name), tmp_path / f"{name}.log")
         started.append(p)
         return p
 
