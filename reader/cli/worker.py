@@ -72,6 +72,9 @@ def worker(ctx: Context, concurrency: int, heartbeat: float, graceful: float) ->
     except EngineUnavailable as e:
         fail(f"no speech engine: {e}")
     queue.handle(AUDIO, audio_handler(speech))
+    if not ctx.config["media_url"]:
+        echo(f"reader: warning: media_url is empty: clips go to this worker's instance folder "
+             f"{ctx.instance}, seen only by app servers using that same folder", err=True)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     # procrastinate's own lines carry each job's whole payload (a caption): warnings only.
     logging.getLogger("procrastinate").setLevel(logging.WARNING)
