@@ -7,11 +7,13 @@ is parsed once and saved into both stores. The 100 queries are bench/archive.py'
 names, prefixes, folded accents, two words, common words), through `reader.search.search` (the
 store's query, its paging and the marks), one thread, after a warm-up pass.
 
-    .venv/bin/python bench/scale.py [--galleries N] [--jobs N] [--database-url URL]
+    .venv/bin/python bench/scale.py [--galleries N] [--jobs N] [--clips N] [--database-url URL]
                                     [--rps-seconds S] [--rps-clients N]
 
 It also measures requests per second of two app servers beside one over one PostgreSQL and
-one bucket (bench/scale_servers.py; `--galleries 0` runs only that, `--rps-seconds 0` skips it).
+one bucket (bench/scale_servers.py; `--galleries 0` runs only that, `--rps-seconds 0` skips it),
+then audio build throughput through the job queue with 1 and 2 workers and their ratio
+(bench/scale_workers.py, `worker_rows`; `--clips 0` skips it).
 
 It prints the machine's load average before and after each phase: other work on the machine
 shows in every figure.
@@ -99,6 +101,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--galleries", type=int, default=100_000)
     ap.add_argument("--jobs", type=int, default=2, help="parsing processes")
+    ap.add_argument("--clips", type=int, default=60, help="new clips each round of the "
+                    "audio build with 1 and 2 workers (bench/scale_workers.py; 0: skip)")
     ap.add_argument("--database-url", help="an empty PostgreSQL database to use (default: a "
                     "throwaway server in a temporary folder)")
     ap.add_argument("--rps-seconds", type=float, default=20.0, help="seconds each of the "
@@ -152,6 +156,11 @@ def main() -> None:
         for q, a, b in zip(qs, *results.values(), strict=True):
             if a != b:
                 print(f"  {q!r}: SQLite {a:,}, PostgreSQL {b:,}")
+        if args.clips:  # the job queue's part (issue 17): audio build with 1 and 2 workers
+            from scale_workers import worker_rows
+
+            print("\n".join(worker_rows(server.new_database() if server else url,
+                                         args.clips)))
     finally:
         if server is not None:
             server.stop()

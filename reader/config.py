@@ -62,6 +62,15 @@ def _media_url(url: str) -> str | None:
     return "must be empty (the instance folder) or s3://BUCKET/PREFIX"
 
 
+def _jobs_queue(value: str) -> str | None:
+    return None if value in ("", "postgres") else \
+        'must be empty (no queue: render in this process) or "postgres"'
+
+
+def _web_render(value: str) -> str | None:
+    return None if value in ("queue", "local") else 'must be "queue" or "local"'
+
+
 def _rate(text: str) -> str | None:
     if not text:
         return None
@@ -90,6 +99,15 @@ SETTINGS: list[Setting] = [
             "shared by several app servers", _database_url),
     Setting("media_url", "", str, "where photos, audio and exports live: empty for the "
             "instance folder, or s3://BUCKET/PREFIX", _media_url),
+    # the job queue (issue 17): audio rendered by `reader worker` processes
+    Setting("jobs.queue", "", str, "where rendering runs: empty for this process (no queue), "
+            "or postgres: jobs in the library's PostgreSQL database, run by `reader worker`",
+            _jobs_queue),
+    Setting("jobs.web_render", "queue", str, "with a queue, a web request for audio not yet "
+            "rendered: queue (ask the workers and wait for them) or local (render here)",
+            _web_render),
+    Setting("jobs.wait", 20, int, "seconds a web request waits for a worker's audio before "
+            "answering 503 with Retry-After", _between(0, 600)),
     Setting("library.load_sample", True, bool, "load the sample gallery into an empty library "
             "when the web app starts"),
     Setting("limits.max_upload_mib", 32, int, "largest upload an editor may send, in MiB",

@@ -107,6 +107,7 @@ def register() -> None:
         search,
         speech,
         users,
+        worker,
     )
 
 

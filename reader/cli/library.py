@@ -137,6 +137,10 @@ def import_(ctx: Context, paths: tuple[Path, ...], as_json: bool, lang: str | No
                    f"in {time.perf_counter() - started:.1f} s")
     if saved and not as_json:
         echo(f"library: {ctx.library.where()}")  # where `reader serve` will find them
+    if saved and ctx.config["jobs.queue"]:  # the workers render their audio (jobs.queue)
+        from reader.cli.worker import queue_audio
+
+        queue_audio(ctx, saved, quiet=as_json)
     if failures:
         if len(failures) > 1:
             echo(f"reader: {len(failures)} could not be imported:", err=True)

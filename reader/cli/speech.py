@@ -39,15 +39,18 @@ def audio() -> None:
 @click.argument("slugs", nargs=-1)
 @click.option("--jobs", "-j", default=1, show_default=True, type=click.IntRange(1, 16),
               help="Engine processes rendering at once.")
+@click.option("--wait/--no-wait", default=False,
+              help="With a job queue (jobs.queue): wait until the workers have rendered "
+                   "everything queued.")
 @voice_option
 @rate_option
 @describe_option
 @instance_for_command
 @pass_ctx
-def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None,
+def build(ctx: Context, slugs: tuple[str, ...], jobs: int, wait: bool, voice: str | None,
           rate: int | None, describe: bool | None) -> None:
     """Render every photo's speech ahead of time (all galleries, or SLUG...), skipping what
-    is cached already."""
+    is cached already. With a job queue (jobs.queue), queue it for `reader worker`s."""
     from reader.speech.service import EngineUnavailable, RenderError, TextError
 
     galleries = [ctx.library.get(s) for s in slugs] if slugs else \
@@ -68,6 +71,16 @@ def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None,
                 cached += 1
             else:
                 todo.append((g, item, u))
+    from reader.cli.worker import open_configured_queue
+
+    queue = open_configured_queue(ctx)
+    if queue.queued:
+        try:
+            _queue_all(queue, speech, [u for _g, _item, u in todo], cached, wait)
+        finally:
+            speech.close()
+            queue.close()
+        return
     try:
         with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
                                show_pos=True) as bar, ThreadPoolExecutor(jobs) as pool:
@@ -85,6 +98,34 @@ def build(ctx: Context, slugs: tuple[str, ...], jobs: int, voice: str | None,
     echo(f"rendered {len(todo) - failed}, already cached {cached}, failed {failed}")
     if failed:
         raise SystemExit(1)
+
+
+def _queue_all(queue, speech, todo: list, cached: int, wait: bool) -> None:
+    """Queue every clip of ``todo`` for the workers; with ``wait``, until all are stored."""
+    import time
+
+    from reader.audio_jobs import AUDIO, POLL, key, submit
+
+    for u in todo:
+        submit(queue, u)
+    echo(f"queued {len(todo)} for the workers, already cached {cached}")
+    if not wait:
+        return
+    left = list(todo)
+    with click.progressbar(length=len(todo), label="Rendering", file=sys.stderr,
+                           show_pos=True) as bar:
+        while left:
+            still = [u for u in left if not all(speech.cached(u, f) for f in ("wav", "mp3",
+                                                                             "vtt"))]
+            bar.update(len(left) - len(still))
+            # A few of the waiting clips' jobs looked at each round: a failure ends the wait.
+            failed = [u for u in still[:20] if queue.state(AUDIO, key(u)) == "failed"]
+            if failed:
+                fail(f"{len(failed)} clip(s) failed to render (see the workers' logs)")
+            left = still
+            if left:
+                time.sleep(POLL * 5)  # polling the media store for the workers' results
+    echo(f"rendered {len(todo)} by the workers")
 
 
 @main.command()

@@ -86,6 +86,10 @@ def create_app(test_config: dict[str, Any] | None = None,
 
     audio.init_app(app)  # spoken captions: /audio/…, each item's `speech`
 
+    from reader.web import jobs
+
+    jobs.init_app(app)  # the job queue (jobs.queue): audio rendered by `reader worker`s
+
     from reader.web import listen
 
     listen.init_app(app)  # listening mode: /listen/…, the gallery player and downloads

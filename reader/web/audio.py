@@ -272,7 +272,14 @@ def send_utterance(u: Utterance, fmt: str, what: str):
         too_many = refused()
         if too_many:
             return too_many
+    from reader.web import jobs
+
     try:
+        waiting = jobs.queue() is not None and speech().cached(u, fmt) is None
+        if waiting and not jobs.wait_for_worker(u, fmt):  # workers busy: come back soon
+            body, status, headers = plain_text(
+                "This audio is being made; please try again in a moment.", 503)
+            return body, status, {**headers, "Retry-After": str(jobs.RETRY_AFTER)}
         name, hit = speech().fetch(u, fmt)
     except SPEECH_ERRORS as e:
         return speech_error_response(e, what)
