@@ -19,6 +19,7 @@ os.environ.setdefault("READER_SPEECH_WARM", "false")
 from reader.cli import main  # noqa: E402
 from reader.store import Store, open_store
 from reader.web import create_app
+from tests.s3 import S3Server, start_s3
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -215,3 +216,25 @@ def fill(folder: Path) -> Path:
                 while True:
                     f.write(b"\0" * block)
     return filler
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory) -> S3Server:
+    try:
+        server = start_s3(tmp_path_factory.mktemp("seaweedfs"))
+    except RuntimeError as e:
+        pytest.fail(str(e))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def s3_env(s3_server, monkeypatch):
+    """The standard AWS_* variables pointing boto3 at the test server."""
+    for name, value in s3_server.env.items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_PROFILE", "AWS_CONFIG_FILE", "AWS_SHARED_CREDENTIALS_FILE"):
+        monkeypatch.delenv(name, raising=False)
+    return s3_server

