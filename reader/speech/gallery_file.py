@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -173,36 +174,56 @@ def _groups(n: int) -> list[range]:
 
 def chapter_tag(title: str, artist: str | None, chapters: Sequence[Chapter]) -> bytes:
     """The ID3v2.4 tag: title, album, artist, the chapters and their table(s). A sub-table
-    is named by its first and last chapters ("Photo 100 of 2000 – Photo 199 of 2000")."""
-    from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TPE1, CTOCFlags
+    is named by its first and last chapters ("Photo 100 of 2000 – Photo 199 of 2000").
 
-    tags = ID3()
-    tags.add(TIT2(encoding=3, text=[title]))
-    tags.add(TALB(encoding=3, text=[title]))
-    if artist:
-        tags.add(TPE1(encoding=3, text=[artist]))
-    ids = [f"ch{i}" for i in range(len(chapters))]
+    Written here, frame by frame, as the ID3v2.4 structure and the Chapter Frame Addendum
+    lay it out (a few microseconds a chapter, against mutagen's sixty: it is on the way to
+    the first byte); read back by mutagen and ffprobe in the tests."""
+    ids = [f"ch{i}".encode("ascii") for i in range(len(chapters))]
     groups = _groups(len(chapters))
     if len(groups) > MAX_ENTRIES:
         raise ValueError(f"{len(chapters)} chapters: more than {MAX_ENTRIES * PER_TABLE}")
+    frames = [_text_frame(b"TIT2", title), _text_frame(b"TALB", title)]
+    if artist:
+        frames.append(_text_frame(b"TPE1", artist))
     if len(groups) == 1:
         top = ids
     else:
-        top = [f"toc{k}" for k in range(len(groups))]
+        top = [f"toc{k}".encode("ascii") for k in range(len(groups))]
         for tid, g in zip(top, groups, strict=True):
             name = f"{chapters[g[0]].title} – {chapters[g[-1]].title}"
-            tags.add(CTOC(element_id=tid, flags=CTOCFlags.ORDERED,
-                          child_element_ids=[ids[i] for i in g],
-                          sub_frames=[TIT2(encoding=3, text=[name])]))
-    tags.add(CTOC(element_id="toc", flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
-                  child_element_ids=top, sub_frames=[TIT2(encoding=3, text=[title])]))
+            frames.append(_ctoc(tid, _ORDERED, [ids[i] for i in g], name))
+    frames.append(_ctoc(b"toc", _TOP_LEVEL | _ORDERED, top, title))
     for cid, ch in zip(ids, chapters, strict=True):
-        tags.add(CHAP(element_id=cid, start_time=ch.start_ms, end_time=ch.end_ms,
-                      start_offset=0xFFFFFFFF, end_offset=0xFFFFFFFF,
-                      sub_frames=[TIT2(encoding=3, text=[ch.title])]))
-    buf = io.BytesIO()
-    tags.save(buf, v2_version=4, padding=lambda info: 0)
-    return buf.getvalue()
+        frames.append(_frame(b"CHAP", cid + b"\0" + struct.pack(
+            ">IIII", ch.start_ms, ch.end_ms, 0xFFFFFFFF, 0xFFFFFFFF)
+            + _text_frame(b"TIT2", ch.title)))
+    body = b"".join(frames)
+    return b"ID3\x04\x00\x00" + _syncsafe(len(body)) + body
+
+
+_TOP_LEVEL, _ORDERED = 0x02, 0x01  # CTOC flags
+
+
+def _syncsafe(n: int) -> bytes:
+    if n >= 1 << 28:
+        raise ValueError("an ID3v2 tag holds at most 256 MB")
+    return bytes(((n >> 21) & 0x7F, (n >> 14) & 0x7F, (n >> 7) & 0x7F, n & 0x7F))
+
+
+def _frame(frame_id: bytes, data: bytes) -> bytes:
+    return frame_id + _syncsafe(len(data)) + b"\0\0" + data
+
+
+def _text_frame(frame_id: bytes, text: str) -> bytes:
+    return _frame(frame_id, b"\x03" + text.encode("utf-8"))  # 3: UTF-8
+
+
+def _ctoc(element: bytes, flags: int, children: Sequence[bytes], title: str) -> bytes:
+    if len(children) > MAX_ENTRIES:
+        raise ValueError(f"a chapter table lists at most {MAX_ENTRIES} entries")
+    return _frame(b"CTOC", element + b"\0" + bytes((flags, len(children)))
+                  + b"".join(c + b"\0" for c in children) + _text_frame(b"TIT2", title))
 
 
 def header(p: Plan, title: str, artist: str | None) -> bytes:

@@ -57,13 +57,17 @@ def parts(gallery: Gallery, settings: SpeechSettings | None = None,
 
 def part(gallery: Gallery, n: int, settings: SpeechSettings | None = None,
          lexicon: Lexicon | None = None,
-         describe: Mapping[str, bool] | None = None) -> Part:
-    """Part ``n`` alone (0: the introduction), without working out the others."""
-    total, lang = len(gallery.items), gallery.lang
+         describe: Mapping[str, bool] | None = None, total: int | None = None) -> Part:
+    """Part ``n`` alone (0: the introduction), without working out the others. ``total``:
+    the gallery's number of photos when ``gallery`` holds photo ``n`` only (its items are
+    then that photo alone)."""
+    lang = gallery.lang
+    if total is None:
+        total = len(gallery.items)
     if n == 0:
         return Part(0, gettext(lang, "Introduction"),
                     intro_script(gallery, lexicon) or gallery.title)
-    item = gallery.items[n - 1]
+    item = next(i for i in gallery.items if i.position == n)
     said = speech_script(item, settings, lexicon, lang,
                          describe_for(item, describe or {},
                                       (settings or SpeechSettings()).describe))

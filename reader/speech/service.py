@@ -200,15 +200,23 @@ class Speech:
 
     def head(self, u: Utterance, fmt: str = "flac", n: int = HEAD_BYTES) -> bytes:
         """The first ``n`` bytes of ``u``'s stored ``fmt`` (a ranged read), rendered if
-        needed."""
+        needed. A file on this machine is read directly: a header read is not an access
+        the quota's least-recently-used order needs (reading the file whole is)."""
+        name = self.cache.name(u.key(fmt), fmt)
         for again in (False, True):
-            name, _hit = self.fetch(u, fmt)
             try:
+                local = self.cache.media.local_path(name)
+                if local is not None:
+                    with open(local, "rb") as f:
+                        data = f.read(n)
+                    if data:
+                        return data
+                    raise FileNotFoundError(name)  # an empty file counts as missing
                 return b"".join(self.cache.media.open_range(name, 0, n))
-            except FileNotFoundError:  # evicted in between: made again, once
+            except FileNotFoundError:  # not made yet, or evicted in between: made (again)
                 if again:
                     raise
-                self._render_and_store(u)
+                self.build(u)
         raise AssertionError("unreachable")
 
     def seconds(self, u: Utterance) -> float:

@@ -36,6 +36,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, jsonify, url_for
 
+from reader.errors import NotFound
 from reader.i18n import gettext
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
@@ -55,7 +56,7 @@ from reader.web.audio import (
     speech,
     speech_error_response,
 )
-from reader.web.context import gallery_or_404
+from reader.web.context import gallery_or_404, library, photo_or_404
 from reader.web.export_site import static_export
 from reader.web.media_files import send_media
 from reader.web.settings import Choice, Field, register_field
@@ -99,11 +100,21 @@ def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
             for p in parts(gallery, s, service.lexicon(), service.describe_choices(gallery))]
 
 
-def _utterance(gallery: Gallery, n: int) -> tuple[Part, Utterance]:
-    """Part ``n`` and its utterance, without working out the others."""
+def _utterance(slug: str, n: int) -> tuple[Part, Utterance]:
+    """Part ``n`` and its utterance, loading that photo alone (for the introduction: the
+    gallery with its first photo) and working out no other part: the same cost at any
+    size."""
+    if n:
+        gallery, total = photo_or_404(slug, n)
+    else:
+        try:
+            gallery, total = library().get_photo(slug, 1)
+        except NotFound:
+            abort(404, description=f"No gallery called “{slug}” in this library.")
     s = settings()
     service = speech()
-    p = one_part(gallery, n, s, service.lexicon(), service.describe_choices(gallery))
+    p = one_part(gallery, n, s, service.lexicon(), service.describe_choices(gallery),
+                 total=total)
     return p, service.utterance_for_text(p.text, s, gallery.lang)
 
 
@@ -231,14 +242,10 @@ def parts_json(slug: str):
 def part(slug: str, n: int, fmt: str):
     if fmt not in FORMATS:
         abort(404, description=f"No audio format “{fmt}”: try mp3, wav or vtt.")
-    gallery = gallery_or_404(slug)
-    if not 0 <= n <= len(gallery.items):
-        abort(404, description=f"This gallery has parts 0 (the introduction) to "
-                               f"{len(gallery.items)}.")
     if not speech().available():
         return plain_text(UNAVAILABLE, 503)
     try:
-        _part, u = _utterance(gallery, n)
+        _part, u = _utterance(slug, n)
     except EngineUnavailable:
         return plain_text(UNAVAILABLE, 503)
     return send_utterance(u, fmt, f"listen {slug}/{n}")
