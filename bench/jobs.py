@@ -3,10 +3,10 @@
     .venv/bin/python bench/jobs.py [--photos 24] [--rounds 3]
 
 One synthetic gallery (distinct captions), its audio built from an empty cache by
-`reader audio build` pinned with `taskset`: one core and one job, two cores and one job,
-two cores and two jobs; the three alternate round by round so that other work on the
-machine falls on all of them alike. Prints the median times, the speed-up of two jobs on
-two cores over one job on one core, and the load average.
+`reader audio build` pinned with `taskset`: one and two jobs on one core, one and two jobs
+on two cores; the four alternate round by round so that other work on the machine falls on
+all of them alike. Prints the median times, the speed-up of two jobs on two cores over one
+job on one core, and the load average before and after (the machine's cores are shared).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-CONFIGS = [("0", 1), ("0,1", 1), ("0,1", 2)]  # (cores, jobs)
+CONFIGS = [("0", 1), ("0", 2), ("0,1", 1), ("0,1", 2)]  # (cores, jobs)
 
 
 def main() -> None:
@@ -34,7 +34,9 @@ def main() -> None:
     args = ap.parse_args()
     if shutil.which("taskset") is None:
         raise SystemExit("bench/jobs.py: needs taskset (util-linux)")
-    from bench.size import synthetic_gallery
+    sys.path.insert(0, str(ROOT / "bench"))
+    from size_audio import synthetic_gallery
+
     from reader.store import Library
 
     reader = str(ROOT / ".venv" / "bin" / "reader")
@@ -45,7 +47,8 @@ def main() -> None:
         Library.in_instance(instance).save(synthetic_gallery(args.photos))
         for _ in range(args.rounds):
             for cores, jobs in CONFIGS:
-                shutil.rmtree(instance / "audio", ignore_errors=True)
+                shutil.rmtree(instance / "audio", ignore_errors=True)  # the local store's
+                (instance / "media-index.sqlite3").unlink(missing_ok=True)  # and its index
                 t = time.perf_counter()
                 subprocess.run(["taskset", "-c", cores, reader, "audio", "build", "--jobs",
                                 str(jobs), "--instance", str(instance)], check=True,
@@ -59,8 +62,9 @@ def main() -> None:
     one = statistics.median(times[("0", 1)])
     two = statistics.median(times[("0,1", 2)])
     print(f"two jobs on two cores: {one / two:.2f}x one job on one core")
-    print(f"Load average before {load_before[0]:.2f}, after {load_after[0]:.2f} "
-          f"(2 cores shared with other work)")
+    print(f"load average (1/5/15 min) before {load_before[0]:.2f}/{load_before[1]:.2f}/"
+          f"{load_before[2]:.2f}, after {load_after[0]:.2f}/{load_after[1]:.2f}/"
+          f"{load_after[2]:.2f}; {os.cpu_count()} CPUs shared with other work")
 
 
 if __name__ == "__main__":

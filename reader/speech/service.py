@@ -300,10 +300,11 @@ class Speech:
 
         def sources() -> list[Source]:
             todo = parts()
-            missing = [u for _, u in todo if self.cached(u, "flac") is None]
-            if missing:
+            if self.cached(todo[-1][1], "flac") is None:  # a cold gallery: every part
+                missing = [u for _, u in todo if self.cached(u, "flac") is None]
                 with ThreadPoolExecutor(max(1, len(self.pool.workers))) as ex:
-                    list(ex.map(self.build, missing))
+                    list(ex.map(self.build, missing))  # one at a time per engine worker
+            # (A part missing now is rendered when it is measured: `head`.)
             return [self.source(name, u) for name, u in todo]
 
         # A bucket answers each part's header read in a network round trip: a few at once.

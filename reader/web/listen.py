@@ -28,7 +28,6 @@ photo) is a setting of its own here.
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import threading
 from collections import OrderedDict
@@ -198,7 +197,7 @@ _parts_lock = threading.Lock()
 def _content(gallery: Gallery) -> tuple:
     """Everything the parts' words and audio depend on, as a dictionary key."""
     s, service = settings(), speech()
-    items = tuple(dataclasses.astuple(i) for i in gallery.items)
+    items = tuple((i.position, i.caption, i.credit, i.alt, i.image) for i in gallery.items)
     return (gallery.slug, gallery.title, gallery.standfirst, gallery.lang, items,
             (s.voice, s.rate, s.volume, s.describe),
             tuple(sorted(service.lexicon().entries_with_kinds().items())),
