@@ -119,6 +119,16 @@ class AudioCache:
                 p.unlink(missing_ok=True)
             return copy
 
+    def drop(self, fmt: str) -> int:
+        """Delete every stored file of ``fmt`` (a format no longer kept: the WAVs of earlier
+        versions, now made from the FLAC on request); returns how many."""
+        n = 0
+        for name, _size in list(self.media.names(self.prefix)):
+            if name.endswith("." + fmt) and not name.endswith(".words." + fmt):
+                self.media.delete(name)
+                n += 1
+        return n
+
     def sweep(self, older_than: float = 3600.0) -> int:
         """Delete temporary files a killed writer left behind (folder stores); how many."""
         sweep = getattr(self.media, "sweep", None) or getattr(

@@ -202,7 +202,14 @@ def _content(gallery: Gallery) -> tuple:
             (s.voice, s.rate, s.volume, s.describe),
             tuple(sorted(service.lexicon().entries_with_kinds().items())),
             tuple(sorted(service.describe_choices(gallery).items())),
-            service.info()["version"], SHAPING, i18n.interface_lang(gallery.lang))
+            service.info()["version"], SHAPING, i18n.interface_lang(gallery.lang),
+            _reader_version())  # the normaliser and the chapter titles change with it
+
+
+def _reader_version() -> str:
+    from reader.web.downloads import _reader_version as version
+
+    return version()
 
 
 def _cached_player_data(gallery: Gallery) -> dict[str, Any]:
