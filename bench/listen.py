@@ -5,7 +5,7 @@
 Prints a table:
 - the gallery's parts (introduction + "Photo n of N." + each caption) rendered cold through
   the reader's engine worker: what the first download of a gallery waits for;
-- joining the cached parts into one MP3 with its chapters (read the WAVs, one LAME stream,
+- joining the cached parts into one MP3 with its chapters (read the FLACs, one LAME stream,
   Xing/LAME header, ID3v2.4 CHAP/CTOC), against the floor: lameenc alone encoding the same
   joined PCM with the same settings (no header, no tag, no file reads);
 - the cached file's bytes read back (what every later download costs before sending).
@@ -27,8 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reader.importers import load_path  # noqa: E402
-from reader.speech.audio import MP3_BITRATE, MP3_QUALITY, read_wav  # noqa: E402
-from reader.speech.listening import gallery_key, gallery_mp3, parts  # noqa: E402
+from reader.speech.audio import MP3_BITRATE, MP3_QUALITY, read_flac  # noqa: E402
+from reader.speech.gallery_file import gallery_key, gallery_mp3  # noqa: E402
+from reader.speech.listening import parts  # noqa: E402
 from reader.speech.script import SpeechSettings  # noqa: E402
 from reader.speech.service import Speech  # noqa: E402
 
@@ -69,18 +70,18 @@ def main() -> None:
         utterances = [(p, speech.utterance_for_text(p.text, settings, gallery.lang))
                       for p in parts(gallery, settings)]
         t = time.perf_counter()
-        wavs = [(p.title, speech.file(u, "wav")) for p, u in utterances]
+        wavs = [(p.title, speech.file(u, "flac")) for p, u in utterances]
         cold = time.perf_counter() - t
 
         pcm, rate = bytearray(), 22050
         for _, path in wavs:
-            samples, rate = read_wav(path.read_bytes())
+            samples, rate = read_flac(path)
             pcm += samples
         seconds = len(pcm) / 2 / rate
         joined = best_of(args.repeat, lambda: gallery_mp3(gallery.title, None, wavs))
         floor = best_of(args.repeat, lambda: lameenc_alone(bytes(pcm), rate))
         data, chapters = gallery_mp3(gallery.title, None, wavs)
-        key = gallery_key([u.key("wav") for _, u in utterances])
+        key = gallery_key([u.key("flac") for _, u in utterances])
         speech.cache.put(key, "mp3", data)
         cached = best_of(args.repeat, lambda: speech.cache.read(key, "mp3"))
         speech.close()

@@ -6,7 +6,9 @@ with the load average. A small table-driven runner: each section is a module wit
 
 Sections: `size_pages` (photo page CPU and bytes, site export time and memory, for galleries
 of 13 to 2,000 photos), `size_archive` (search p50/p99 and /api/galleries for archives of 1k
-to 100k galleries; an editor's save during a bulk import).
+to 100k galleries; an editor's save during a bulk import), `size_audio` (one listen part, the
+whole-gallery MP3's first byte, total time and peak server memory, for galleries of 13 to
+2,000 photos).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-SECTIONS = ["size_pages", "size_archive"]
+SECTIONS = ["size_pages", "size_archive", "size_audio"]
 
 
 def main() -> None:

@@ -93,9 +93,14 @@ def build(ctx: Context, slugs: tuple[str, ...], jobs: int, wait: bool, voice: st
                     failed += 1
                     echo(f"\nreader: {g.slug} photo {item.position}: {e}", err=True)
                 bar.update(1)
+        # WAVs stored by earlier versions (pinned ones were never evicted): the WAV URL is
+        # made from the FLAC now.
+        stale = speech.cache.drop("wav")
     finally:
         speech.close()
-    echo(f"rendered {len(todo) - failed}, already cached {cached}, failed {failed}")
+    echo(f"rendered {len(todo) - failed}, already cached {cached}, failed {failed}"
+         + (f", removed {stale} WAV file{'' if stale == 1 else 's'} of an earlier version"
+            if stale else ""))
     if failed:
         raise SystemExit(1)
 

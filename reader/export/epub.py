@@ -23,7 +23,6 @@ asks, which general EPUB libraries do not offer for Media Overlays.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 import uuid
@@ -42,7 +41,6 @@ from reader.export.epub_timing import (  # noqa: F401  (read_cues: part of this 
     display_sentences,
     overlay_clips,
     read_cues,
-    wav_seconds,
 )
 from reader.i18n import gettext, text_direction, ui_lang
 from reader.images.derivatives import derivative_widths, scaled_height
@@ -343,7 +341,7 @@ def build_epub(gallery: Gallery, images: dict[str, StoredImage], instance: str |
             continue
         u = speech.utterance(gallery, ch.item, settings)
         ch.audio_data = speech.read(u, "mp3")
-        length = wav_seconds(io.BytesIO(speech.read(u, "wav")))
+        length = speech.seconds(u)
         cues = read_cues(speech.read(u, "vtt").decode("utf-8"))
         ids.setdefault("description", ids["all"])
         ch.clips = overlay_clips(ch.item, parts, cues, length, ids)

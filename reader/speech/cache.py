@@ -2,7 +2,8 @@
 
 Key = SHA-256 of (text, voice, rate, volume, engine version, format). The files live in the
 media store (`reader.media`: the instance folder's ``audio/``, or a bucket) under
-``audio/ab/<key>.<fmt>``; every write there is atomic, so a reader gets the whole file or none,
+``audio/ab/<key>.<fmt>``: per clip a FLAC, an MP3 and two WebVTT files (`STORED`), and
+the whole-gallery MP3s; every write there is atomic, so a reader gets the whole file or none,
 even if the process dies mid-write. The store's quota may evict a file (it is made again on
 the next request) unless it was stored ``pinned`` (the configured default voice and rate).
 
@@ -25,11 +26,17 @@ from pathlib import Path
 from reader.media import LocalMedia, MediaStore
 from reader.media.local import TEMP_PREFIX
 
-__all__ = ["FORMATS", "TEMP_PREFIX", "AudioCache", "cache_key"]
+__all__ = ["DERIVED", "FORMATS", "STORED", "TEMP_PREFIX", "AudioCache", "cache_key"]
 
-# "words.vtt": a cue per word (the listening player's word highlight; see cues.py).
+# What the audio URLs serve. "words.vtt": a cue per word (the listening player's word
+# highlight; see cues.py).
 FORMATS = {"wav": "audio/wav", "mp3": "audio/mpeg", "vtt": "text/vtt",
            "words.vtt": "text/vtt"}
+# What the cache keeps of a clip: one compressed copy to play (MP3), the lossless master
+# (FLAC: the WAV URL and the whole-gallery file are made from it, bit for bit the engine's
+# shaped samples, at about half a WAV's size) and the cues. A WAV is derived on request.
+STORED = ("flac", "mp3", "vtt", "words.vtt")
+DERIVED = {"wav": "flac"}  # served format -> the stored one it is made from
 LOCAL_COPIES = 64  # files kept on this machine for callers that need a path (S3 store)
 
 
@@ -97,6 +104,30 @@ class AudioCache:
                 _old, p = self._copies.popitem(last=False)
                 p.unlink(missing_ok=True)
             return copy
+
+    def scratch(self, key: str, fmt: str, data: bytes) -> Path:
+        """``data`` (a format made on request, e.g. a WAV) in a file on this machine, among
+        the last `LOCAL_COPIES` kept."""
+        with self._copies_lock:
+            if self._scratch is None:
+                self._scratch = tempfile.TemporaryDirectory(prefix="reader-audio-")
+            copy = Path(self._scratch.name) / f"{key}.{fmt}"
+            copy.write_bytes(data)
+            self._copies[f"scratch:{key}.{fmt}"] = copy
+            while len(self._copies) > LOCAL_COPIES:
+                _old, p = self._copies.popitem(last=False)
+                p.unlink(missing_ok=True)
+            return copy
+
+    def drop(self, fmt: str) -> int:
+        """Delete every stored file of ``fmt`` (a format no longer kept: the WAVs of earlier
+        versions, now made from the FLAC on request); returns how many."""
+        n = 0
+        for name, _size in list(self.media.names(self.prefix)):
+            if name.endswith("." + fmt) and not name.endswith(".words." + fmt):
+                self.media.delete(name)
+                n += 1
+        return n
 
     def sweep(self, older_than: float = 3600.0) -> int:
         """Delete temporary files a killed writer left behind (folder stores); how many."""

@@ -51,6 +51,9 @@ def worker_main(conn, config: EngineConfig, module: str | None = None) -> None:
 
     try:
         backend = make_engine(config, module)
+        # The shaping's modules (numpy, scipy, pyloudnorm: about half a second to load)
+        # before the worker says it is ready, so no job's time limit pays for them.
+        from reader.speech import loudness, pacing  # noqa: F401
     except Exception as e:  # noqa: BLE001  (anything: the parent reports it as unavailable)
         conn.send(("failed", str(e)))
         return
@@ -65,12 +68,30 @@ def worker_main(conn, config: EngineConfig, module: str | None = None) -> None:
             return  # the parent went away
         if msg[0] == "stop":
             return
-        _, text, voice, rate, volume = msg
+        _, text, voice, rate, volume, *shape = msg
         try:
-            result: Any = ("ok", backend.render(text, voice, rate, volume))
+            rendering = backend.render(text, voice, rate, volume)
+            result: Any = ("ok", shaped(rendering, text, shape[0]) if shape else rendering)
         except Exception as e:  # noqa: BLE001
             result = ("error", f"{type(e).__name__}: {e}")
         conn.send(result)
+
+
+def shaped(r: Rendering, text: str, lang: str | None) -> tuple[Rendering, dict[str, bytes]]:
+    """The rendering paced and brought to −16 LUFS, and its stored audio files (MP3, FLAC),
+    made here in the worker process: this is most of a clip's CPU time (the engine itself
+    takes about a tenth), so N workers shape N clips at once instead of queueing behind
+    the parent's GIL."""
+    from reader.speech import loudness
+    from reader.speech.audio import flac_bytes, mp3_bytes
+    from reader.speech.gallery_file import edges_comment
+    from reader.speech.pacing import pace
+
+    r = pace(r, text, lang)
+    r.samples = loudness.normalise(r.samples, r.sample_rate)
+    return r, {"mp3": mp3_bytes(r.samples, r.sample_rate),
+               "flac": flac_bytes(r.samples, r.sample_rate,
+                                  edges_comment(r.samples, r.sample_rate))}
 
 
 # -- the parent side -----------------------------------------------------------------------
@@ -162,9 +183,10 @@ class Worker:
         return self.info
 
     def render(self, text: str, voice: str, rate: int, volume: float,
-               timeout: float) -> Rendering:
+               timeout: float, shape: tuple = ()) -> Any:
+        """The engine's `Rendering`; with ``shape`` = (lang,), `shaped`'s pair."""
         self.ensure()
-        self.conn.send(("render", text, voice, rate, volume))
+        self.conn.send(("render", text, voice, rate, volume, *shape))
         self.busy_since = time.monotonic()
         try:
             deadline = self.busy_since + timeout
@@ -182,7 +204,7 @@ class Worker:
             self.busy_since = None
         if kind == "error":
             raise RenderError(payload)
-        payload.verify(text)
+        (payload[0] if shape else payload).verify(text)
         return payload
 
     def kill(self) -> None:
@@ -212,6 +234,7 @@ class _Job:
     rate: int
     volume: float
     future: Future = field(default_factory=Future)
+    shape: tuple = ()  # (lang,): shaped in the worker (see `shaped`)
 
 
 class EnginePool:
@@ -275,6 +298,15 @@ class EnginePool:
         future = self.submit(text, voice, rate, volume)
         return future.result(timeout=timeout or 3 * job_timeout(text) + START_TIMEOUT)
 
+    def render_shaped(self, text: str, voice: str, rate: int, volume: float,
+                      lang: str | None, timeout: float | None = None,
+                      ) -> tuple[Rendering, dict[str, bytes]]:
+        """`render`, then paced, levelled and encoded in the worker (`shaped`)."""
+        self.start()
+        job = _Job(text, voice, rate, volume, shape=(lang,))
+        self._jobs.put(job)
+        return job.future.result(timeout=timeout or 3 * job_timeout(text) + START_TIMEOUT)
+
     def _serve(self, worker: Worker, stop: threading.Event) -> None:
         while True:
             job = self._jobs.get()
@@ -289,12 +321,12 @@ class EnginePool:
             except Exception as e:  # noqa: BLE001  (handed to the waiting caller)
                 job.future.set_exception(e)
 
-    def _run(self, worker: Worker, job: _Job) -> Rendering:
+    def _run(self, worker: Worker, job: _Job) -> Any:
         last: Exception | None = None
         for _attempt in range(2):  # the job, then one retry on a fresh worker
             try:
                 result = worker.render(job.text, job.voice, job.rate, job.volume,
-                                       self.timeout or job_timeout(job.text))
+                                       self.timeout or job_timeout(job.text), job.shape)
                 self.jobs_done += 1
                 return result
             except (WorkerDied, ValueError, OSError) as e:

@@ -1,6 +1,7 @@
 """Spoken audio on the web: `/audio/<slug>/<n>.(mp3|wav|vtt)` and each item's `speech`.
 
-Files come from the speech cache (rendered on first request, once per key). Responses carry
+Files come from the speech cache (rendered on first request, once per key); a WAV is made
+from the cached FLAC on request (the same samples). Responses carry
 an ETag (the file's cache key), `Accept-Ranges` and 206 partial content for `Range` (Safari
 needs it), and a year-long immutable `Cache-Control` when the URL names the version
 (`?v=<key>`, as the document's URLs do: changing the caption, voice or rate changes the URL).
@@ -16,6 +17,7 @@ so the cache key and the URL change and the audio is rendered again (once) for i
 
 from __future__ import annotations
 
+import io
 import threading
 from typing import Any
 
@@ -26,6 +28,7 @@ from flask import (
     current_app,
     has_request_context,
     request,
+    send_file,
     url_for,
 )
 
@@ -33,7 +36,7 @@ import reader.speech.markup as markup
 from reader.config import RATE_RANGE  # one range for the web and the CLI
 from reader.errors import InputError
 from reader.model import Gallery, Item
-from reader.speech.cache import FORMATS
+from reader.speech.cache import DERIVED, FORMATS
 from reader.speech.engine import EngineConfig
 from reader.speech.lexicon import Lexicon, check_entry
 from reader.speech.registry import check_engine
@@ -285,8 +288,21 @@ def send_utterance(u: Utterance, fmt: str, what: str):
         return speech_error_response(e, what)
     key = u.key(fmt)
     versioned = request.args.get("v") == key[:16]
-    response = send_media(name, FORMATS[fmt], etag=key, max_age=YEAR if versioned else 0,
-                          immutable=versioned, no_cache=not versioned)
+    if fmt in DERIVED:
+        try:
+            body = io.BytesIO(speech().read(u, fmt))
+        except SPEECH_ERRORS as e:
+            return speech_error_response(e, what)
+        response = send_file(body, mimetype=FORMATS[fmt], conditional=True, etag=key,
+                             max_age=YEAR if versioned else 0)
+        if versioned:
+            response.cache_control.public = True
+            response.cache_control.immutable = True
+        else:
+            response.cache_control.no_cache = True
+    else:
+        response = send_media(name, FORMATS[fmt], etag=key, max_age=YEAR if versioned else 0,
+                              immutable=versioned, no_cache=not versioned)
     response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
     if FORMATS[fmt] == "text/vtt":
         response.mimetype = "text/vtt"

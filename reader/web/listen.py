@@ -4,12 +4,17 @@ Routes (`/listen/<slug>/…`):
 - ``<part>.mp3|wav|vtt|words.vtt``: part 0 is the introduction (title and standfirst), part n is
   "Photo n of N." and photo n's caption and credit; served like `/audio/` (cache, ETag,
   ranges, immutable when ``v`` names the version).
-- ``gallery.mp3``: the whole gallery as one MP3 with an ID3v2 chapter per part.
+- ``gallery.mp3``: the whole gallery as one MP3 with an ID3v2 chapter per part (nested
+  chapter tables past 255 parts), streamed as it is assembled (`reader.speech.gallery_file`),
+  built once per content however many ask for it at once, then served from the cache.
 - ``gallery.m3u``: a playlist of the parts' MP3s with their titles and lengths.
 
 - ``parts.json``: ``{"parts": [{n, title, audio, cues, words}], "words": {…}}``, the parts'
   titles and URLs and the words the player shows, which the page's player fetches when first
-  pressed (so the page itself does not grow with the gallery).
+  pressed (so the page itself does not grow with the gallery); made once per gallery
+  content and reader settings, then kept (`_PARTS_CACHE`).
+
+A part's routes work out that part alone (`listening.part`), never the whole list.
 
 The page's player (`templates/partials/listen_player.html`, `static/listen.js`) gets its
 settings from ``listen_player(gallery)``; a static export (``STATIC_EXPORT``) loads the parts
@@ -24,16 +29,20 @@ from __future__ import annotations
 
 import base64
 import json
-import wave
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, jsonify, url_for
 
+from reader.errors import NotFound
 from reader.i18n import gettext
 from reader.model import Gallery
 from reader.speech.cache import FORMATS
-from reader.speech.listening import Part, gallery_key, gallery_mp3, m3u, parts
-from reader.speech.service import EngineUnavailable, Utterance
+from reader.speech.gallery_file import gallery_key
+from reader.speech.listening import Part, m3u, parts
+from reader.speech.listening import part as one_part
+from reader.speech.service import SHAPING, EngineUnavailable, Utterance
 from reader.web import i18n
 from reader.web.admission import refused
 from reader.web.assets import register_script
@@ -46,7 +55,7 @@ from reader.web.audio import (
     speech,
     speech_error_response,
 )
-from reader.web.context import gallery_or_404
+from reader.web.context import gallery_or_404, library, photo_or_404
 from reader.web.export_site import static_export
 from reader.web.media_files import send_media
 from reader.web.settings import Choice, Field, register_field
@@ -88,6 +97,24 @@ def _utterances(gallery: Gallery) -> list[tuple[Part, Utterance]]:
     service = speech()
     return [(p, service.utterance_for_text(p.text, s, gallery.lang))
             for p in parts(gallery, s, service.lexicon(), service.describe_choices(gallery))]
+
+
+def _utterance(slug: str, n: int) -> tuple[Part, Utterance]:
+    """Part ``n`` and its utterance, loading that photo alone (for the introduction: the
+    gallery with its first photo) and working out no other part: the same cost at any
+    size."""
+    if n:
+        gallery, total = photo_or_404(slug, n)
+    else:
+        try:
+            gallery, total = library().get_photo(slug, 1)
+        except NotFound:
+            abort(404, description=f"No gallery called “{slug}” in this library.")
+    s = settings()
+    service = speech()
+    p = one_part(gallery, n, s, service.lexicon(), service.describe_choices(gallery),
+                 total=total)
+    return p, service.utterance_for_text(p.text, s, gallery.lang)
 
 
 def _parts(gallery: Gallery, inline: bool = False) -> list[dict[str, Any]]:
@@ -162,14 +189,56 @@ def parts_script(slug: str):
     return response
 
 
+_PARTS_CACHE: OrderedDict[tuple, dict[str, Any]] = OrderedDict()
+_PARTS_CACHE_SIZE = 64  # galleries × settings kept
+_parts_lock = threading.Lock()
+
+
+def _content(gallery: Gallery) -> tuple:
+    """Everything the parts' words and audio depend on, as a dictionary key."""
+    s, service = settings(), speech()
+    items = tuple((i.position, i.caption, i.credit, i.alt, i.image) for i in gallery.items)
+    return (gallery.slug, gallery.title, gallery.standfirst, gallery.lang, items,
+            (s.voice, s.rate, s.volume, s.describe),
+            tuple(sorted(service.lexicon().entries_with_kinds().items())),
+            tuple(sorted(service.describe_choices(gallery).items())),
+            service.info()["version"], SHAPING, i18n.interface_lang(gallery.lang),
+            _reader_version())  # the normaliser and the chapter titles change with it
+
+
+def _reader_version() -> str:
+    from reader.web.downloads import _reader_version as version
+
+    return version()
+
+
+def _cached_player_data(gallery: Gallery) -> dict[str, Any]:
+    key = _content(gallery)
+    with _parts_lock:
+        data = _PARTS_CACHE.get(key)
+        if data is not None:
+            _PARTS_CACHE.move_to_end(key)
+            return data
+    data = _player_data(gallery)
+    with _parts_lock:
+        _PARTS_CACHE[key] = data
+        while len(_PARTS_CACHE) > _PARTS_CACHE_SIZE:
+            _PARTS_CACHE.popitem(last=False)
+    return data
+
+
 @bp.get("/<slug>/parts.json")
 def parts_json(slug: str):
-    """The player's parts and words, fetched on its first press (settings-dependent: never
-    cached)."""
+    """The player's parts and words, fetched on its first press (settings-dependent: the
+    browser revalidates; the server keeps it per content and settings)."""
     gallery = gallery_or_404(slug)
     if not speech().available():
         return plain_text(UNAVAILABLE, 503)
-    response = jsonify(_player_data(gallery))
+    try:
+        data = _cached_player_data(gallery)
+    except EngineUnavailable:
+        return plain_text(UNAVAILABLE, 503)
+    response = jsonify(data)
     response.cache_control.no_cache = True
     response.vary.add("Cookie")  # the reader's voice and rate are in their settings
     return response
@@ -179,22 +248,13 @@ def parts_json(slug: str):
 def part(slug: str, n: int, fmt: str):
     if fmt not in FORMATS:
         abort(404, description=f"No audio format “{fmt}”: try mp3, wav or vtt.")
-    gallery = gallery_or_404(slug)
-    if not 0 <= n <= len(gallery.items):
-        abort(404, description=f"This gallery has parts 0 (the introduction) to "
-                               f"{len(gallery.items)}.")
     if not speech().available():
         return plain_text(UNAVAILABLE, 503)
     try:
-        _part, u = _utterances(gallery)[n]
+        _part, u = _utterance(slug, n)
     except EngineUnavailable:
         return plain_text(UNAVAILABLE, 503)
     return send_utterance(u, fmt, f"listen {slug}/{n}")
-
-
-def _wav_seconds(path) -> float:
-    with wave.open(str(path), "rb") as w:
-        return w.getnframes() / w.getframerate()
 
 
 @bp.get("/<slug>/gallery.<fmt>")
@@ -204,37 +264,63 @@ def whole(slug: str, fmt: str):
     gallery = gallery_or_404(slug)
     if not speech().available():
         return plain_text(UNAVAILABLE, 503)
+    if fmt == "m3u":
+        return _playlist(gallery)
     service = speech()
+    s, lexicon = settings(), service.lexicon()
+    describe = service.describe_choices(gallery)
+    try:
+        key = gallery_key(_content(gallery))
+    except EngineUnavailable:
+        return plain_text(UNAVAILABLE, 503)
+    name = service.gallery_files.cached(key)
+    if name is None and service.gallery_files.running(key) is None and s != service.defaults:
+        too_many = refused()  # a new build (the configured default's are never refused)
+        if too_many:
+            return too_many
+
+    def chapters() -> list[tuple[str, Utterance]]:  # in the build's thread, once
+        return [(p.title, service.utterance_for_text(p.text, s, gallery.lang))
+                for p in parts(gallery, s, lexicon, describe)]
+
+    try:
+        found = name or service.gallery_file(key, gallery.title, "Gallery reader", chapters)
+        if isinstance(found, tuple):
+            build, chunks = found
+            length = build.wait_started()
+    except (*SPEECH_ERRORS, ValueError) as e:
+        return speech_error_response(e, f"gallery audio of {slug}")
+    if not isinstance(found, tuple):
+        response = send_media(found, "audio/mpeg", etag=key, no_cache=True,
+                              download_name=f"{slug}.mp3")
+        response.headers["X-Speech-Cache"] = "hit"
+        return response
+    # Streamed while it is assembled; its length is known from the start.
+    response = Response(chunks, mimetype="audio/mpeg", direct_passthrough=True)
+    response.content_length = length
+    response.set_etag(key)
+    response.headers.set("Content-Disposition", "attachment", filename=f"{slug}.mp3")
+    response.headers["X-Speech-Cache"] = "miss"
+    response.cache_control.no_cache = True
+    return response
+
+
+def _playlist(gallery: Gallery):
+    service, slug = speech(), gallery.slug
     try:
         pairs = _utterances(gallery)
-        new = [u for _, u in pairs if not u.pinned and service.cached(u, "wav") is None]
+        new = [u for _, u in pairs if not u.pinned and service.cached(u, "flac") is None]
         too_many = refused() if new else None
         if too_many:
             return too_many
-        wavs = [(p, service.file(u, "wav")) for p, u in pairs]
-    except SPEECH_ERRORS as e:
-        return speech_error_response(e, f"gallery audio of {slug}")
-
-    if fmt == "m3u":
-        entries = [(p.title, _wav_seconds(path),
+        entries = [(p.title, service.seconds(u),
                     url_for("listen.part", slug=slug, n=p.number, fmt="mp3",
                             v=u.key("mp3")[:16], _external=True))
-                   for (p, path), (_, u) in zip(wavs, pairs, strict=True)]
-        body = m3u(gallery.title, entries)
-        response = Response(body, mimetype="audio/x-mpegurl")
-        response.charset = "utf-8"
-        response.headers["Content-Disposition"] = f'attachment; filename="{slug}.m3u"'
-        response.cache_control.no_cache = True
-        return response
-
-    key = gallery_key([u.key("wav") for _, u in pairs])
-    name = service.cache.get(key, "mp3")
-    hit = name is not None
-    if not hit:
-        data, _chapters = gallery_mp3(gallery.title, "Gallery reader",
-                                      [(p.title, w) for p, w in wavs])
-        name = service.cache.put(key, "mp3", data)
-    response = send_media(name, "audio/mpeg", etag=key, no_cache=True,
-                          download_name=f"{slug}.mp3")
-    response.headers["X-Speech-Cache"] = "hit" if hit else "miss"
+                   for p, u in pairs]
+    except SPEECH_ERRORS as e:
+        return speech_error_response(e, f"gallery audio of {slug}")
+    response = Response(m3u(gallery.title, entries), mimetype="audio/x-mpegurl")
+    response.charset = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{slug}.m3u"'
+    response.cache_control.no_cache = True
     return response

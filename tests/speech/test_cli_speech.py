@@ -8,8 +8,16 @@ def test_audio_build_renders_then_skips_cached(reader, seed_gallery, instance):
     assert r.exit_code == 0, r.output
     assert "rendered 13, already cached 0, failed 0" in r.output
     assert len(list((instance / "audio").glob("*/*.mp3"))) == 13
+    # The cache keeps a FLAC master per clip, never a WAV; a WAV an earlier version stored
+    # (here a stand-in) is removed by the next build.
+    assert len(list((instance / "audio").glob("*/*.flac"))) == 13
+    assert not list((instance / "audio").glob("*/*.wav"))
+    old = instance / "audio" / "ab" / ("ab" * 32 + ".wav")
+    old.parent.mkdir(exist_ok=True)
+    old.write_bytes(b"RIFF-of-an-earlier-version")
     again = reader("audio", "build", seed_gallery.slug)
-    assert "rendered 0, already cached 13, failed 0" in again.output
+    assert "rendered 0, already cached 13, failed 0, removed 1 WAV file" in again.output
+    assert not old.exists()
     faster = reader("audio", "build", "--rate", "250")
     assert "rendered 13, already cached 0" in faster.output
 

@@ -32,6 +32,8 @@ def characters(text: str, lang: Language) -> str:
 def symbols(text: str, lang: Language) -> str:
     """Drop emoji (with their joiners, variation selectors and skin tones) and other symbols
     (Unicode categories So, Sk, Co, Cn), keeping the few the other rules say as words."""
+    if text.isascii() and "^" not in text and "`" not in text:
+        return text  # ASCII's only such symbols are ^ and ` (Sk): nothing to drop
     out = []
     for ch in text:
         cat = unicodedata.category(ch)
