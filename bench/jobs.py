@@ -1,6 +1,6 @@
 """Does `reader audio build --jobs N` scale with the cores it is given?
 
-    .venv/bin/python bench/jobs.py [--photos 24] [--rounds 3]
+    .venv/bin/python bench/jobs.py [--photos 96] [--rounds 3]
 
 One synthetic gallery (distinct captions), its audio built from an empty cache by
 `reader audio build` pinned with `taskset`: one and two jobs on one core, one and two jobs
@@ -29,7 +29,7 @@ CONFIGS = [("0", 1), ("0", 2), ("0,1", 1), ("0,1", 2)]  # (cores, jobs)
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--photos", type=int, default=24)
+    ap.add_argument("--photos", type=int, default=96)  # fewer: start-up dominates
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
     if shutil.which("taskset") is None:
