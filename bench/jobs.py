@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def main() -> None:
         for _ in range(args.rounds):
             for cores, jobs in CONFIGS:
                 shutil.rmtree(instance / "audio", ignore_errors=True)  # the local store's
-                (instance / "media-index.sqlite3").unlink(missing_ok=True)  # and its index
+                with sqlite3.connect(instance / "library.sqlite3") as db:  # and its index
+                    db.execute("DELETE FROM media_cache")
                 t = time.perf_counter()
                 subprocess.run(["taskset", "-c", cores, reader, "audio", "build", "--jobs",
                                 str(jobs), "--instance", str(instance)], check=True,

@@ -29,6 +29,7 @@ import contextlib
 import os
 import random
 import socket
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -118,7 +119,8 @@ def served(n: int, clips: list[dict[str, bytes]], work: Path):
             for fmt, data in clips[i % len(clips)].items():
                 cache.put(u.key(fmt), fmt, data)
     app.extensions["speech"].close()
-    (instance / "media-index.sqlite3").unlink(missing_ok=True)  # re-indexed by the server
+    with sqlite3.connect(instance / "library.sqlite3") as db:  # re-indexed by the server
+        db.execute("DELETE FROM media_cache")
     port = _free_port()
     env = dict(os.environ, READER_SPEECH_WARM="false")
     proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "reader"), "serve", "--instance",

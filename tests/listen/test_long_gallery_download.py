@@ -23,7 +23,6 @@ import pytest
 import soundfile
 from mutagen.id3 import ID3, CTOCFlags
 
-from reader.media import INDEX_FILE
 from reader.model import Gallery, Item
 from reader.store import Library
 from reader.web import create_app
@@ -129,8 +128,8 @@ def test_the_wav_url_is_the_flac_the_cache_keeps_and_the_quota_counts_it(long_ap
     assert stored[flacs[0]] < 0.7 * 2 * soundfile.info(io.BytesIO(media.get(flacs[0]))).frames
     # The quota's index knows every file; the default settings' clips are pinned (never
     # evicted), the whole-gallery file is not (it is made again from them if evicted).
-    with sqlite3.connect(app.instance_path + "/" + INDEX_FILE) as db:
-        rows = dict(db.execute("SELECT name, pinned FROM media WHERE name LIKE 'audio/%'"))
+    with sqlite3.connect(app.instance_path + "/library.sqlite3") as db:  # table of migration 8
+        rows = dict(db.execute("SELECT name, pinned FROM media_cache WHERE name LIKE 'audio/%'"))
     assert all(rows[n] == 1 for n in flacs)
     mp3s = [n for n in stored if n.endswith(".mp3")]
     assert [n for n in mp3s if rows[n] == 0] != [] and len(mp3s) == PHOTOS + 2
