@@ -21,7 +21,7 @@ import soundfile
 from reader.store import open_store
 from reader.users import Users
 from tests.jobs.processes import Process, start_server, wait_until
-from tests.media.conftest import BUCKET
+from tests.s3 import BUCKET
 from tests.security.conftest import EDITOR, PASSWORD
 from tests.test_several_servers import Browser, token
 
