@@ -32,7 +32,7 @@ from reader.users import Users
 from reader.web import create_app
 from reader.web.serving import waitress_options
 from tests.conftest import ROOT, served
-from tests.media.conftest import free_ports
+from tests.s3 import free_ports
 from tests.security.conftest import EDITOR, PASSWORD
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
