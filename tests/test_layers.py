@@ -29,7 +29,7 @@ LAYERS = [
     ["reader.jobs"],
     ["reader.document", "reader.search", "reader.users", "reader.throttle", "reader.editing"],
     ["reader.speech"],
-    ["reader.sample", "reader.audio_jobs"],
+    ["reader.sample", "reader.audio_jobs", "reader.image_jobs"],
     ["reader.export"],
     ["reader.web"],
     ["reader.cli"],

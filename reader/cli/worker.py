@@ -50,7 +50,7 @@ def queue_audio(ctx: Context, slugs: list[str], quiet: bool = False) -> None:
 @instance_for_command
 @pass_ctx
 def worker(ctx: Context, concurrency: int, heartbeat: float, graceful: float) -> None:
-    """Run rendering jobs (audio clips) from the queue until stopped.
+    """Run rendering jobs (audio clips, exports, photo sizes) from the queue until stopped.
 
     Needs `jobs.queue = "postgres"` (or READER_JOBS_QUEUE=postgres) and the library on
     PostgreSQL; results go to the configured media store (media_url), the same one the app
@@ -72,6 +72,15 @@ def worker(ctx: Context, concurrency: int, heartbeat: float, graceful: float) ->
     except EngineUnavailable as e:
         fail(f"no speech engine: {e}")
     queue.handle(AUDIO, audio_handler(speech))
+    # Exports (site.zip, book.epub) are rendered by the web app's pages: made when needed.
+    from reader.web.export_jobs import EXPORT, export_handler, worker_app
+
+    queue.handle(EXPORT, export_handler(worker_app(ctx.instance)))
+    from reader.image_jobs import IMAGES, images_handler
+    from reader.images.storage import ImageStore
+    from reader.media import media_for
+
+    queue.handle(IMAGES, images_handler(ImageStore(media_for(ctx.instance))))
     if not ctx.config["media_url"]:
         echo(f"reader: warning: media_url is empty: clips go to this worker's instance folder "
              f"{ctx.instance}, seen only by app servers using that same folder", err=True)

@@ -38,6 +38,7 @@ bp = Blueprint("exports", __name__)
 
 EXPORT_VERSION = "1"
 RETRY_AFTER = 2  # seconds, in the 202's Retry-After
+SUFFIX = {"epub": ".epub", "site": "-site.zip"}
 
 
 def init_app(app: Flask) -> None:
@@ -50,12 +51,23 @@ def init_app(app: Flask) -> None:
     export_site.init_app(app)
 
 
-def _fingerprint(gallery, kind: str) -> str:
-    from reader.web.audio import default_settings, settings, speech
+def spoken_with(kind: str):
+    """The speech settings an export of ``kind`` is spoken with (see the module's text)."""
+    from reader.web.audio import default_settings, settings
+
+    return settings() if kind == "epub" else default_settings()
+
+
+def export_name(gallery, kind: str, spoken) -> str:
+    """The media store's name of the export of ``gallery`` (``kind`` "epub" or "site")."""
+    return f"exports/{gallery.slug}-{_fingerprint(gallery, kind, spoken)}{SUFFIX[kind]}"
+
+
+def _fingerprint(gallery, kind: str, spoken) -> str:
+    from reader.web.audio import speech
 
     service = speech()
     engine = service.info()["version"] if service.available() else "no-engine"
-    spoken = settings() if kind == "epub" else default_settings()
     data = {"kind": kind, "v": EXPORT_VERSION, "reader": _reader_version(),
             "gallery": dataclasses.asdict(gallery),
             "lexicon": library().lexicon_entries(), "speech": dataclasses.asdict(spoken),
@@ -77,29 +89,38 @@ def builder() -> Builder:
     return current_app.extensions["builds"]
 
 
-def _download(slug: str, kind: str, suffix: str, make, *, mimetype: str, download_name: str,
-              what: str):
+def build_into(store, name: str, make, progress) -> None:
+    """Run ``make(path, progress)`` in a temporary folder and store its file whole as ``name``."""
+    with tempfile.TemporaryDirectory(prefix="reader-export-") as tmp:
+        path = Path(tmp) / f"export{Path(name).suffix}"
+        make(path, progress)
+        store.put(name, file_chunks(path))
+
+
+def _download(slug: str, kind: str, make, *, mimetype: str, download_name: str, what: str):
     """Send the stored file when it is there; else start its build (one per name, shared by
-    every request waiting for it) and answer 202 with a page saying how far it is."""
+    every request waiting for it: in this process, or a job for the workers when a queue is
+    configured, `reader.web.export_jobs`) and answer 202 with a page saying how far it is."""
+    from reader.web import export_jobs
+
     gallery = gallery_or_404(slug)
-    fingerprint = _fingerprint(gallery, kind)
-    name = f"exports/{slug}-{fingerprint}{suffix}"
+    spoken = spoken_with(kind)
+    name = export_name(gallery, kind, spoken)
+    fingerprint = name.removeprefix(f"exports/{slug}-").removesuffix(SUFFIX[kind])
     store = media()
     if not store.exists(name):
-        build = builder().get(name)
-        if build is None or build.state == FAILED:  # a new build: admitted, with room
+        queue = export_jobs.queue()
+        build = export_jobs.state(queue, name) if queue else builder().get(name)
+        if build is None or (build.state == FAILED and not queue):  # a new build: admitted
             too_many = refused()
             if too_many:
                 return too_many
             store.check_room(name=name)  # 507 before the work, not after it
-
-        def work(b) -> None:
-            with tempfile.TemporaryDirectory(prefix="reader-export-") as tmp:
-                path = Path(tmp) / f"export{suffix}"
-                make(path, b.progress)
-                store.put(name, file_chunks(path))
-
-        build = builder().start(name, work)
+        if queue:
+            if build is None:
+                build = export_jobs.submit(queue, name, slug, kind, spoken)
+        else:
+            build = builder().start(name, lambda b: build_into(store, name, make, b.progress))
         if build.state == FAILED:
             current_app.logger.error("%s of %s failed: %s", what, slug, build.error)
             return error_response(500, f"The {what} could not be made",
@@ -115,26 +136,23 @@ def _download(slug: str, kind: str, suffix: str, make, *, mimetype: str, downloa
                       no_cache=True)
 
 
-@bp.get("/g/<slug>/book.epub")
-def epub(slug: str):
+def make_epub(slug: str, chosen):
+    """The work of the EPUB of ``slug`` spoken with ``chosen``: everything it needs is taken
+    now (it runs in another thread)."""
     from reader.export.epub import export_epub
-    from reader.web.audio import settings, speech
+    from reader.web.audio import speech
 
-    # Everything the build needs is taken from this request now: it runs in another thread.
-    lib, store, service, chosen = library(), media(), speech(), settings()
+    lib, store, service = library(), media(), speech()
 
     def make(path: Path, progress) -> None:
         export_epub(lib, store, slug, path, service, chosen, progress=progress)
 
-    return _download(slug, "epub", ".epub", make, mimetype="application/epub+zip",
-                     download_name=f"{slug}.epub", what="talking book (EPUB)")
+    return make
 
 
-@bp.get("/g/<slug>/site.zip")
-def site(slug: str):
+def make_site(app: Flask, slug: str):
+    """The work of the site.zip of ``slug``: ``app`` renders the site's pages."""
     from reader.web.export_site import export_site
-
-    app = current_app._get_current_object()  # the running app renders the site's pages
 
     def make(path: Path, progress) -> None:
         folder = path.parent / slug
@@ -144,5 +162,20 @@ def site(slug: str):
                 if f.is_file():
                     z.write(f, f"{slug}/{f.relative_to(folder)}")
 
-    return _download(slug, "site", "-site.zip", make, mimetype="application/zip",
+    return make
+
+
+@bp.get("/g/<slug>/book.epub")
+def epub(slug: str):
+    from reader.web.audio import settings
+
+    return _download(slug, "epub", make_epub(slug, settings()),
+                     mimetype="application/epub+zip", download_name=f"{slug}.epub",
+                     what="talking book (EPUB)")
+
+
+@bp.get("/g/<slug>/site.zip")
+def site(slug: str):
+    app = current_app._get_current_object()  # the running app renders the site's pages
+    return _download(slug, "site", make_site(app, slug), mimetype="application/zip",
                      download_name=f"{slug}-site.zip", what="website (zip)")

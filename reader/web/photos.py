@@ -2,7 +2,8 @@
 
 - `GET /media/<key>/<width>.<jpg|webp>`: a derivative. Its URL changes whenever its bytes
   could (content key + recipe version), so it is sent with a one-year `immutable` cache header.
-  A derivative missing from disk (a wiped cache) is made again from the kept original.
+  A derivative missing from disk (a wiped cache) is made again from the kept original (by a
+  `reader worker` when a job queue is configured: `reader.image_jobs`).
 - `GET /media/<key>/full.jpg`, `/media/<key>/contrast.jpg`: the low-vision view's large image
   and its enhanced-contrast rendering, made on first request and kept.
 - `GET /g/<slug>/<n>/view[?contrast=1]`: the full-size view, zoomed and panned with `+`, `-`
@@ -100,13 +101,28 @@ def media(key: str, name: str):
     if not m or int(m.group("width")) not in derivative_widths(record.width):
         abort(404)
     if not store.has_derived(key, name):  # never made, or evicted by the cache quota
-        from reader.images.pipeline import rebuild
-
-        rebuild(store, key)
+        _remake(store, record, name)
         if not store.has_derived(key, name):
             abort(404)
     mimetype = "image/webp" if m.group("ext") == "webp" else "image/jpeg"
     return _send(store.derived_name(key, name), key, name, mimetype)
+
+
+def _remake(store: ImageStore, record: StoredImage, name: str) -> None:
+    """Make the photo's sizes again from its original: by a worker when a queue is configured
+    (waiting at most ``jobs.wait`` seconds for it), else, or when none made it, here."""
+    from reader.web.jobs import queue
+
+    q = queue()
+    if q is not None:
+        from reader.image_jobs import wait_for
+
+        if wait_for(q, store, record.key, record.width, name,
+                    float(current_app.config["JOBS_WAIT"])):
+            return
+    from reader.images.pipeline import rebuild
+
+    rebuild(store, record.key)
 
 
 def _send(stored: str, key: str, name: str, mimetype: str):
