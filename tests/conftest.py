@@ -65,7 +65,9 @@ def served(app, threads: int = 4, **options) -> Iterator[str]:
     import waitress
     from waitress import wasyncore
 
-    options = {**options, "threads": options.get("threads", threads)}
+    # poll(), as `reader serve` uses (reader/web/serving.py): select() cannot watch a file
+    # descriptor numbered 1024 or more, and a long run's process holds that many.
+    options = {"asyncore_use_poll": True, **options, "threads": options.get("threads", threads)}
     server = waitress.create_server(app, host="127.0.0.1", port=0, **options)
     thread = threading.Thread(target=server.run, daemon=True, name="test-waitress")
     thread.start()
