@@ -23,13 +23,7 @@ def sources(tmp_path):
 
 @pytest.mark.parametrize("relative, other_spellings", [
     ("texts/seed.txt", ["{root}/texts/seed.txt", "texts/../texts/seed.txt", "link.txt"]),
-    pytest.param("photos", ["{root}/photos", "./photos/", "{root}/texts/../photos"],
-                 marks=pytest.mark.xfail(strict=True, reason=(
-                     "known defect since the media index moved into the library: in ONE "
-                     "process holding a second store on the file (this test's `library`), a "
-                     "second photo import fails with SQLite's 'disk I/O error'; separate "
-                     "`reader` processes are not affected. Not found yet; see the closing "
-                     "note"))),
+    ("photos", ["{root}/photos", "./photos/", "{root}/texts/../photos"]),
 ])
 def test_one_source_by_any_path_is_one_gallery(sources, reader, library, monkeypatch,
                                                relative, other_spellings):

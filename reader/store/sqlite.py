@@ -102,7 +102,10 @@ class SqliteStore(ConnectionsPart, AccountsPart, BulkPart, SearchPart, SpeechPar
         cannot both apply the same step.
         """
         with self._read() as con:  # up to date already: nothing to write (a full disk)
-            if (in_wal_mode(self.path) and not missing_tables(con) and
+            # journal_mode read, not set; the file's header only when SQLite does not say
+            # WAL (a read-only snapshot on a full disk): see sqlite_files.in_use for why
+            if ((con.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+                 or in_wal_mode(self.path)) and not missing_tables(con) and
                     con.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)):
                 return len(MIGRATIONS)
             con.execute("PRAGMA journal_mode = WAL")  # persistent: set once in the file

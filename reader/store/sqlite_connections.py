@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from reader.store.sqlite_bulk import waiting_writer
-from reader.store.sqlite_files import translated
+from reader.store.sqlite_files import in_use, translated
 from reader.store.sqlite_lock import begin_immediate
 from reader.store.sqlite_room import check_room, readable
 
@@ -42,7 +42,9 @@ class ConnectionsPart:
         self.close_search()  # this thread's kept search connection
 
     def _open(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        in_use(self.path)
+        return con
 
     def _connect(self) -> sqlite3.Connection:
         return self._configure(self._open())

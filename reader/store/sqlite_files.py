@@ -31,10 +31,28 @@ ADVICE = ("restore it from a backup (README: Deploying), or move it away to star
           "library; `reader check` says more")
 
 
+# Files this process has SQLite connections on, by (device, inode). Their header is never read
+# again with a descriptor of our own: closing ANY descriptor of a file drops every POSIX lock
+# the process holds on it, SQLite's included, and then another process's closing connection
+# thinks it is the last one and deletes the -wal and -shm under ours ("disk I/O error").
+_IN_USE: set[tuple[int, int]] = set()
+
+
+def in_use(path: Path) -> None:
+    """Note that this process now has SQLite connections on ``path``."""
+    with contextlib.suppress(OSError):
+        st = os.stat(path)
+        _IN_USE.add((st.st_dev, st.st_ino))
+
+
 def refuse_unusable(path: Path) -> None:
-    """Raise `LibraryError` for a library file that cannot be a library (cheap: no scan)."""
+    """Raise `LibraryError` for a library file that cannot be a library (cheap: no scan).
+    A file this process already has connections on was checked before its first use."""
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if (st.st_dev, st.st_ino) in _IN_USE:
+            return
+        size = st.st_size
         with path.open("rb") as f:
             head = f.read(len(HEADER))
     except FileNotFoundError:
