@@ -30,17 +30,9 @@ def main() -> None:
                         help="smaller sizes (each section's doc says which)")
     args = parser.parse_args()
     os.environ.setdefault("READER_SPEECH_WARM", "false")
-    from size_pages import print_rows
+    from size_pages import run_sections
 
-    before = os.getloadavg()
-    rows = []
-    for name in SECTIONS:
-        rows += importlib.import_module(name).section_rows(args.quick)
-    after = os.getloadavg()
-    print_rows(rows)
-    print(f"load average (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
-          f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; {os.cpu_count()} CPUs")
-
+    run_sections([importlib.import_module(name).section_rows for name in SECTIONS], args.quick)
 
 if __name__ == "__main__":
     main()

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from archive import queries  # noqa: E402
-from size_pages import pct, print_rows, synthetic  # noqa: E402
+from size_pages import pct, run_sections, synthetic  # noqa: E402
 
 ARCHIVES = (1_000, 10_000, 100_000)
 P99_MS = 50
@@ -200,12 +200,7 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="archives of 1k and 10k only")
     args = parser.parse_args()
     os.environ.setdefault("READER_SPEECH_WARM", "false")
-    before = os.getloadavg()
-    rows = section_rows(args.quick)
-    after = os.getloadavg()
-    print_rows(rows)
-    print(f"load average (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
-          f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; {os.cpu_count()} CPUs")
+    run_sections([section_rows], args.quick)
 
 
 if __name__ == "__main__":

@@ -224,14 +224,9 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.setdefault("READER_SPEECH_WARM", "false")
     sys.path.insert(0, str(ROOT / "bench"))
-    from size_pages import print_rows
+    from size_pages import run_sections
 
-    before = os.getloadavg()
-    rows = section_rows(args.quick)
-    after = os.getloadavg()
-    print_rows(rows)
-    print(f"load average (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
-          f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; {os.cpu_count()} CPUs")
+    run_sections([section_rows], args.quick)
 
 
 if __name__ == "__main__":

@@ -168,17 +168,23 @@ def print_rows(rows: list[tuple[str, str, str, str]]) -> None:
         print(f"{name:<{width}}  {value:>16}  {base:<26} {ratio}")
 
 
+def run_sections(makers, quick: bool) -> None:
+    """Every section's rows (``make(quick)`` each), then the table and the load average before
+    and after: what bench/size.py and each section run on its own print."""
+    before = os.getloadavg()
+    rows = [row for make in makers for row in make(quick)]
+    after = os.getloadavg()
+    print_rows(rows)
+    print(f"load average (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
+          f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; {os.cpu_count()} CPUs")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes (see the doc)")
     args = parser.parse_args()
     os.environ.setdefault("READER_SPEECH_WARM", "false")
-    before = os.getloadavg()
-    rows = section_rows(args.quick)
-    after = os.getloadavg()
-    print_rows(rows)
-    print(f"load average (1/5/15 min) before {before[0]:.2f}/{before[1]:.2f}/{before[2]:.2f}, "
-          f"after {after[0]:.2f}/{after[1]:.2f}/{after[2]:.2f}; {os.cpu_count()} CPUs")
+    run_sections([section_rows], args.quick)
 
 
 if __name__ == "__main__":
