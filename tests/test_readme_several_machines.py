@@ -56,6 +56,17 @@ def page(url: str) -> str | None:
         return None
 
 
+
+def started_in(base: Path) -> list[int]:
+    """The processes whose command line names ``base`` (the block's servers), from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if str(base).encode() in (entry / "cmdline").read_bytes():
+                    found.append(int(entry.name))
+    return found
+
 def test_the_block_is_what_the_test_expects():
     start, stop = try_it_block()
     assert "initdb" in start and "weed mini" in start and start.count("reader serve") == 2
@@ -98,6 +109,9 @@ def test_the_try_it_block_runs_as_written():
         with contextlib.suppress(ProcessLookupError):  # whatever of the block still runs
             os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
+        for pid in started_in(base):  # `weed mini` can outlive the block's SIGTERM
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         with_pg = base / "reader-pg" / "data"
         if (with_pg / "postmaster.pid").exists():  # a failed run: stop its PostgreSQL
             pg = sorted(Path("/usr/lib/postgresql").glob("*/bin/pg_ctl"))[-1]
