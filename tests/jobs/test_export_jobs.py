@@ -11,20 +11,8 @@ import psycopg
 import pytest
 
 from reader.errors import ExportError
-from reader.sample import load_sample
-from reader.store import open_store
 from reader.web import create_app
 from reader.web.export_jobs import export_handler, worker_app
-
-
-@pytest.fixture
-def queued(postgres, tmp_path, monkeypatch):
-    url = postgres.new_database()
-    monkeypatch.setenv("READER_DATABASE_URL", url)
-    monkeypatch.setenv("READER_JOBS_QUEUE", "postgres")
-    load_sample(open_store(tmp_path, url), tmp_path)
-    yield url
-    postgres.drop_database(url)
 
 
 def jobs(url: str) -> list[tuple]:
